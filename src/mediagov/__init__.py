@@ -1,0 +1,5 @@
+"""mediagov: new-media regulation for a university propaganda department."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

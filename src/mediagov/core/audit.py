@@ -1,0 +1,56 @@
+"""`log_action`: the one way services record what happened (痕迹管理)."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from .middleware import client_ip, current_request
+
+ACTION_LABELS = {
+    "account.created": "登记帐号",
+    "account.updated": "修改帐号信息",
+    "account.imported": "台账导入",
+    "account.status_changed": "帐号状态变更",
+    "filing.created": "创建备案",
+    "filing.submitted": "提交备案",
+    "filing.resubmitted": "重新提交备案",
+    "filing.approved": "审批通过",
+    "filing.returned": "退回修改",
+    "filing.rejected": "不予通过",
+    "filing.withdrawn": "撤回备案",
+    "filing.step_approved": "环节同意",
+    "filing.form_exported": "导出备案审批表",
+    "person.imported": "导入教职工名册",
+    "policy.loaded": "加载政策包",
+    "calendar.imported": "导入节假日安排",
+    "calendar.override_saved": "修改节假日调整",
+}
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def log_action(obj, action: str, *, user=None, data: dict | None = None, request=None, institution=None):
+    """Record `action` on `obj`. The user and address default to the current request's."""
+    from .models import ActionLog
+
+    request = request or current_request()
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            user = request.user
+    if institution is None:
+        institution = getattr(obj, "institution", None)
+    return ActionLog.objects.create(
+        institution=institution,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        action=action,
+        user=user,
+        ip=client_ip(request),
+        data=_json_safe(data or {}),
+    )

@@ -1,0 +1,160 @@
+"""PolicyPack: an institution's rules as data. Code asks the pack; it never asks which institution it is.
+
+The pack is stored on `Institution.pack` as the validated YAML mapping (see `policy.validate`).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+PACKS_DIR = Path(__file__).resolve().parent / "packs"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    amount: int
+    unit: str  # working_days | calendar_days | weeks
+    anchor: str  # creation | opening | publication | change | closure
+    direction: str  # after | before
+    article: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        units = {"working_days": "个工作日", "calendar_days": "日", "weeks": "周"}
+        anchors = {
+            "creation": "创建后",
+            "opening": "开通前",
+            "publication": "办法公布后",
+            "change": "信息变更后",
+            "closure": "关停后",
+        }
+        if self.amount == 0 and self.direction == "before":
+            return f"{anchors[self.anchor].rstrip('前')}前须审批通过"
+        return f"{anchors[self.anchor]}{self.amount}{units[self.unit]}内"
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    role: str
+    at: str  # unit | supervisor | institution
+    label: str
+    article: str
+
+
+class PolicyPack:
+    def __init__(self, data: dict):
+        self.data = data or {}
+
+    # --- identity
+    @property
+    def code(self) -> str:
+        return self.data.get("institution", {}).get("code", "")
+
+    @property
+    def title(self) -> str:
+        return self.data.get("regulation", {}).get("title", "")
+
+    @property
+    def published(self) -> date | None:
+        value = self.data.get("regulation", {}).get("published")
+        if isinstance(value, date):
+            return value
+        return date.fromisoformat(value) if value else None
+
+    def cite(self, article: str) -> str:
+        """《办法》第X条 — how every check, deadline and finding names its source."""
+        return f"《{self.title}》{article}" if article else f"《{self.title}》"
+
+    # --- filing kinds and deadlines
+    @property
+    def filing_kinds(self) -> list[str]:
+        return list(self.data.get("filing_kinds", ["new", "change", "cancel"]))
+
+    def deadline(self, kind: str) -> Deadline | None:
+        raw = self.data.get("deadlines", {}).get(kind)
+        if not raw:
+            return None
+        return Deadline(
+            kind=kind,
+            amount=int(raw["amount"]),
+            unit=raw["unit"],
+            anchor=raw["from"],
+            direction=raw.get("direction", "after"),
+            article=raw.get("article", ""),
+            text=raw.get("text", ""),
+        )
+
+    # --- owner kinds and supervision (DUT 第五条)
+    def supervisor_code(self, owner_kind: str) -> str | None:
+        route = self.data.get("owner_kinds", {}).get("routes", {}).get(owner_kind, {})
+        code = route.get("supervisor", "host")
+        return None if code == "host" else code
+
+    def kinds_supervised_by(self, unit_code: str) -> list[str]:
+        routes = self.data.get("owner_kinds", {}).get("routes", {})
+        return [kind for kind, route in routes.items() if route.get("supervisor") == unit_code]
+
+    # --- approval chain
+    def chain_for(self, account) -> list[StepSpec]:
+        """The ordered steps a filing of `account` passes: the owner kind's chain plus any extra steps."""
+        approval = self.data.get("approval", {})
+        chains = approval.get("chains", {})
+        raw = chains.get(account.owner_kind) or chains.get("default", [])
+        steps = [StepSpec(s["role"], s.get("at", "institution"), s["label"], s.get("article", "")) for s in raw]
+        for extra in approval.get("extra_steps", []):
+            if not getattr(account, extra["when"], False):
+                continue
+            if any(s.role == extra["role"] for s in steps):
+                continue
+            spec = StepSpec(extra["role"], extra.get("at", "institution"), extra["label"], extra.get("article", ""))
+            before = extra.get("before")
+            idx = next((i for i, s in enumerate(steps) if s.role == before), len(steps))
+            steps.insert(idx, spec)
+        return steps
+
+    # --- names (DUT 第九条)
+    @property
+    def protected_names(self) -> dict:
+        return self.data.get("protected_names", {}) or {}
+
+    def protected_keywords_in(self, name: str) -> list[str]:
+        """The protected keywords `name` uses, ignoring allowlisted phrases (大工 inside 大工业)."""
+        conf = self.protected_names
+        text = name.upper()
+        for phrase in conf.get("allowlist", []):
+            text = text.replace(phrase.upper(), "\0" * len(phrase))
+        return [kw for kw in conf.get("keywords", []) if kw.upper() in text]
+
+    # --- quotas and staffing
+    @property
+    def quotas(self) -> list[dict]:
+        return list(self.data.get("quotas", []))
+
+    @property
+    def staffing(self) -> list[dict]:
+        return list(self.data.get("staffing", []))
+
+    def staffing_rule(self, kind: str) -> dict | None:
+        return next((r for r in self.staffing if r["kind"] == kind), None)
+
+    # --- misc
+    @property
+    def alliance(self) -> dict:
+        return self.data.get("alliance", {}) or {}
+
+    @property
+    def form_layout(self) -> str:
+        return self.data.get("forms", {}).get("filing", "yufe")
+
+    def guidance(self, where: str) -> list[dict]:
+        return [g for g in self.data.get("guidance", []) if g.get("where") == where]
+
+    @property
+    def departments(self) -> list[dict]:
+        return list(self.data.get("departments", []))
+
+
+def shipped_pack_path(code: str) -> Path:
+    return PACKS_DIR / f"{code}.yaml"
