@@ -36,7 +36,8 @@ def institutions_of(user) -> list:
 
 def has_role(user, role: str, institution=None) -> bool:
     return any(
-        m.role == role and (institution is None or m.institution_id == institution.pk) for m in memberships_of(user)
+        m.role == role and (institution is None or m.institution_id == institution.pk)
+        for m in memberships_of(user)
     )
 
 
@@ -97,3 +98,12 @@ def holds_step(user, step) -> bool:
 
 def is_department(user, institution) -> bool:
     return has_role(user, Role.PROPAGANDA, institution)
+
+
+def current_institution(request):
+    """The institution the user works in now: the one chosen in the session, else their first."""
+    institutions = institutions_of(request.user)
+    if not institutions:
+        return None
+    chosen = request.session.get("institution_id")
+    return next((i for i in institutions if i.pk == chosen), institutions[0])

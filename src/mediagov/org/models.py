@@ -56,7 +56,9 @@ class Unit(models.Model):
     """A campus unit (校属单位) or one of its sub-units; a tree inside one institution."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     code = models.SlugField("单位代码", max_length=40)
     name = models.CharField("单位名称", max_length=100)
     kind = models.CharField("类别", max_length=20, choices=UnitKind.choices, default=UnitKind.COLLEGE)
@@ -128,7 +130,9 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["institution", "staff_no"]
-        constraints = [models.UniqueConstraint(fields=["institution", "staff_no"], name="person_staff_no_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "staff_no"], name="person_staff_no_unique")
+        ]
         verbose_name = "教职工"
         verbose_name_plural = "教职工名册"
 

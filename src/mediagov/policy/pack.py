@@ -23,16 +23,19 @@ class Deadline:
     @property
     def label(self) -> str:
         units = {"working_days": "个工作日", "calendar_days": "日", "weeks": "周"}
-        anchors = {
-            "creation": "创建后",
-            "opening": "开通前",
-            "publication": "办法公布后",
-            "change": "信息变更后",
-            "closure": "关停后",
+        events = {
+            "creation": "创建",
+            "opening": "开通",
+            "publication": "办法公布",
+            "change": "信息变更",
+            "closure": "关停",
         }
-        if self.amount == 0 and self.direction == "before":
-            return f"{anchors[self.anchor].rstrip('前')}前须审批通过"
-        return f"{anchors[self.anchor]}{self.amount}{units[self.unit]}内"
+        event = events[self.anchor]
+        if self.direction == "before":
+            if self.amount == 0:
+                return f"{event}前须审批通过"
+            return f"{event}前{self.amount}{units[self.unit]}"
+        return f"{event}后{self.amount}{units[self.unit]}内"
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,17 @@ class PolicyPack:
         approval = self.data.get("approval", {})
         chains = approval.get("chains", {})
         raw = chains.get(account.owner_kind) or chains.get("default", [])
-        steps = [StepSpec(s["role"], s.get("at", "institution"), s["label"], s.get("article", "")) for s in raw]
+        steps = [
+            StepSpec(s["role"], s.get("at", "institution"), s["label"], s.get("article", "")) for s in raw
+        ]
         for extra in approval.get("extra_steps", []):
             if not getattr(account, extra["when"], False):
                 continue
             if any(s.role == extra["role"] for s in steps):
                 continue
-            spec = StepSpec(extra["role"], extra.get("at", "institution"), extra["label"], extra.get("article", ""))
+            spec = StepSpec(
+                extra["role"], extra.get("at", "institution"), extra["label"], extra.get("article", "")
+            )
             before = extra.get("before")
             idx = next((i for i, s in enumerate(steps) if s.role == before), len(steps))
             steps.insert(idx, spec)
@@ -138,6 +145,15 @@ class PolicyPack:
 
     def staffing_rule(self, kind: str) -> dict | None:
         return next((r for r in self.staffing if r["kind"] == kind), None)
+
+    # --- reporting (YUFE 第十五条) and rules other institutions carry (see `rules:` in docs/policy-packs.md)
+    @property
+    def monthly_report(self) -> dict:
+        return self.data.get("monthly_report", {}) or {}
+
+    def rules_of(self, kind: str) -> list[dict]:
+        """The entries of the pack's `rules:` list of one kind (e.g. inactivity), in pack order."""
+        return [r for r in self.data.get("rules", []) or [] if r.get("kind") == kind]
 
     # --- misc
     @property

@@ -48,8 +48,12 @@ class MediaAccount(models.Model):
     institution = models.ForeignKey("org.Institution", on_delete=models.CASCADE, related_name="accounts")
     name = models.CharField("帐号名称", max_length=100)
     owner = models.CharField("创建主体", max_length=100)
-    owner_kind = models.CharField("主体类别", max_length=20, choices=UnitKind.choices, default=UnitKind.COLLEGE)
-    responsible_unit = models.ForeignKey(Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="accounts")
+    owner_kind = models.CharField(
+        "主体类别", max_length=20, choices=UnitKind.choices, default=UnitKind.COLLEGE
+    )
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="accounts"
+    )
     platform = models.CharField("平台", max_length=20, choices=Platform.choices)
     wechat_type = models.CharField("微信类型", max_length=20, choices=WechatType.choices, blank=True)
     platform_id = models.CharField("原始ID/帐号ID", max_length=120, blank=True)
@@ -62,7 +66,12 @@ class MediaAccount(models.Model):
     positioning_content = models.CharField("内容定位", max_length=300, blank=True)
     positioning_audience = models.CharField("受众定位", max_length=300, blank=True)
     first_responsible = models.ForeignKey(
-        "org.Person", verbose_name="第一责任人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Person",
+        verbose_name="第一责任人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     direct_responsible = models.ForeignKey(
         "org.Person",
@@ -73,17 +82,26 @@ class MediaAccount(models.Model):
         related_name="directly_responsible_for",
     )
     guiding_teacher = models.ForeignKey(
-        "org.Person", verbose_name="指导教师", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "org.Person",
+        verbose_name="指导教师",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_main = models.BooleanField("主体账户", default=True)
     app_category = models.CharField("移动客户端类型", max_length=20, choices=AppCategory.choices, blank=True)
     online_payment = models.BooleanField("开通在线支付", default=False)
     payment_approved_by = models.CharField("在线支付批准部门", max_length=100, blank=True)
     data_integration = models.BooleanField("对接学校业务数据", default=False)
-    data_integration_approval = models.CharField("数据对接审批（网络与信息化中心）", max_length=200, blank=True)
+    data_integration_approval = models.CharField(
+        "数据对接审批（网络与信息化中心）", max_length=200, blank=True
+    )
     foreign_related = models.BooleanField("涉外", default=False)
     maintenance = models.CharField("维护方式", max_length=100, blank=True)
-    status = models.CharField("状态", max_length=20, choices=AccountStatus.choices, default=AccountStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=20, choices=AccountStatus.choices, default=AccountStatus.PENDING
+    )
     alliance_member = models.BooleanField("新媒体联盟/矩阵成员", default=False)
     alliance_joined_on = models.DateField("加入联盟日期", null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -128,7 +146,9 @@ class AccountManager(models.Model):
 
     account = models.ForeignKey(MediaAccount, on_delete=models.CASCADE, related_name="managers")
     role = models.CharField("角色", max_length=10, choices=ManagerRole.choices, default=ManagerRole.ADMIN)
-    person = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField("姓名", max_length=50)
     title = models.CharField("职务", max_length=60, blank=True)
     phone = models.CharField("电话", max_length=40, blank=True)
@@ -197,10 +217,19 @@ class Filing(models.Model):
     checks = models.JSONField("提交检查", default=list, blank=True)
     round = models.PositiveIntegerField("轮次", default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -237,7 +266,9 @@ class Filing(models.Model):
         self.decided_at = timezone.now()
 
     @transition(
-        field=state, source=[FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED], target=FilingState.WITHDRAWN
+        field=state,
+        source=[FilingState.DRAFT, FilingState.SUBMITTED, FilingState.RETURNED],
+        target=FilingState.WITHDRAWN,
     )
     def withdraw(self):
         self.decided_at = timezone.now()
@@ -281,10 +312,17 @@ class ApprovalStep(models.Model):
     unit = models.ForeignKey(Unit, verbose_name="审批单位", null=True, blank=True, on_delete=models.PROTECT)
     label = models.CharField("环节", max_length=100)
     article = models.CharField("依据", max_length=100, blank=True)
-    decision = models.CharField("结论", max_length=10, choices=StepDecision.choices, default=StepDecision.PENDING)
+    decision = models.CharField(
+        "结论", max_length=10, choices=StepDecision.choices, default=StepDecision.PENDING
+    )
     opinion = models.TextField("意见", blank=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="签字人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="签字人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     signed_at = models.DateTimeField("签字时间", null=True, blank=True)
 

@@ -1,0 +1,25 @@
+"""Shared view helpers: the institution switch and turning domain errors into messages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .scoping import institutions_of
+
+
+@login_required
+@require_POST
+def switch_institution(request):
+    wanted = int(request.POST.get("institution") or 0)
+    if any(i.pk == wanted for i in institutions_of(request.user)):
+        request.session["institution_id"] = wanted
+    else:
+        messages.error(request, "您在该学校没有角色")
+    nxt = request.POST.get("next") or "/"
+    return redirect(nxt if url_has_allowed_host_and_scheme(nxt, {request.get_host()}) else "/")
+
+
+def error_message(request, exc) -> None:
+    messages.error(request, str(exc))
