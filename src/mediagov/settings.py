@@ -159,3 +159,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("MEDIAGOV_LOG_LEVEL", "WARNING")},
 }
+
+CELERY_BEAT_SCHEDULE = {
+    "filing-deadlines-refresh": {"task": "registry.filing_deadlines_refresh", "schedule": 6 * 3600},
+}

@@ -14,5 +14,6 @@ urlpatterns = [
     path("org/", include("mediagov.org.urls")),
     path("calendar/", include("mediagov.workdays.urls")),
     path("dashboard/", include("mediagov.dashboard.urls")),
+    path("api/", include("mediagov.api.urls")),
     path("admin/", admin.site.urls),
 ]

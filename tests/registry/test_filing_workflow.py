@@ -247,3 +247,8 @@ def test_same_account_is_never_registered_twice(world):
             platform=Platform.WEIBO,
             platform_id="",
         )
+
+
+def test_an_account_id_from_another_platform_is_a_clear_error(world):
+    with pytest.raises(FilingError, match="帐号ID无法识别"):
+        register(world, platform=Platform.WEIBO, platform_id="https://space.bilibili.com/123")

@@ -526,8 +526,9 @@ def test_console_script_import_accounts(tmp_path):
             [str(mediagov), *args], env=env, capture_output=True, text=True, encoding="utf-8", timeout=300
         )
 
-    assert mediagov_run("migrate", "--noinput").returncode == 0
-    assert mediagov_run("shell", "-c", SETUP).returncode == 0
+    for args in (["migrate", "--noinput"], ["shell", "-c", SETUP]):
+        step = mediagov_run(*args)
+        assert step.returncode == 0, step.stderr
     ledger = FIXTURES / "ledger-gbk.csv"
     done = mediagov_run("import", "accounts", str(ledger), "--institution", "dut")
     assert done.returncode == 0, done.stderr

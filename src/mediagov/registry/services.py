@@ -199,7 +199,7 @@ def filing_deadline(filing) -> tuple[date | None, str, str]:
 @transaction.atomic
 def account_register(*, institution, user, fields: dict, managers: list[dict] | None = None) -> MediaAccount:
     """Register an account as 申请中 (pending) with its management team."""
-    from .platforms import normalise_handle, normalise_url
+    from .platforms import HandleError, normalise_handle, normalise_url
 
     fields = dict(fields)
     handle = ""
@@ -209,7 +209,10 @@ def account_register(*, institution, user, fields: dict, managers: list[dict] | 
             fields.setdefault("platform", parsed[0])
             handle = parsed[1]
     if not handle and fields.get("platform_id") and fields.get("platform"):
-        handle = normalise_handle(fields["platform"], fields["platform_id"])
+        try:
+            handle = normalise_handle(fields["platform"], fields["platform_id"])
+        except HandleError as exc:
+            raise FilingError(f"帐号ID无法识别：{exc}") from None
     if handle:
         existing = MediaAccount.objects.filter(
             institution=institution, platform=fields["platform"], handle=handle
@@ -493,3 +496,21 @@ def filing_withdraw(*, filing, user) -> Filing:
     filing.current_steps().filter(decision=StepDecision.PENDING).update(decision=StepDecision.SKIPPED)
     log_action(filing, "filing.withdrawn", user=user)
     return filing
+
+
+def filing_deadlines_refresh() -> int:
+    """Recompute every open filing's deadline from its pack and the calendar; return how many changed.
+
+    Idempotent: a second run changes nothing. Filings whose deadline could not be computed (a year without
+    calendar data) get one as soon as that year's notice is imported.
+    """
+    changed = 0
+    for filing in Filing.objects.open().select_related("account", "institution"):
+        due = filing_deadline(filing)
+        if due != (filing.due_date, filing.due_rule, filing.due_error):
+            filing.due_date, filing.due_rule, filing.due_error = due
+            Filing.objects.filter(pk=filing.pk).update(
+                due_date=filing.due_date, due_rule=filing.due_rule, due_error=filing.due_error
+            )
+            changed += 1
+    return changed

@@ -16,7 +16,7 @@ not it is a working day. See docs/workdays.md.
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
@@ -74,6 +74,8 @@ class _Snapshot:
     overrides: dict[date, bool]
     years: frozenset[int]
     loaded_at: float
+    # year -> one flag per day of the year (True = working day), filled on first use.
+    flags: dict[int, list[bool]] = field(default_factory=dict)
 
 
 _cache: _Snapshot | None = None
@@ -127,6 +129,28 @@ def _package_covers(year: int) -> bool:
 
 
 def _is_workday(d: date, snap: _Snapshot) -> bool:
+    flags = snap.flags.get(d.year)
+    if flags is None:
+        try:
+            flags = _year_flags(d.year, snap)
+        except CalendarDataMissing:
+            flags = []  # no data for the year as a whole: only single overridden days answer
+        snap.flags[d.year] = flags
+    if not flags:
+        return _day_is_workday(d, snap)
+    return flags[d.timetuple().tm_yday - 1]
+
+
+def _year_flags(year: int, snap: _Snapshot) -> list[bool]:
+    """Every day of `year` as working (True) or not; raises CalendarDataMissing for a year without data."""
+    day, flags = date(year, 1, 1), []
+    while day.year == year:
+        flags.append(_day_is_workday(day, snap))
+        day += timedelta(days=1)
+    return flags
+
+
+def _day_is_workday(d: date, snap: _Snapshot) -> bool:
     override = snap.overrides.get(d)
     if override is not None:
         return override
