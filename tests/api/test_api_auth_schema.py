@@ -85,3 +85,4 @@ def test_docs_page_uses_the_sidecar_assets(world, client_for):
     for cdn in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com"):
         assert cdn not in html
     assert finders.find(SWAGGER_BUNDLE), "the sidecar ships the Swagger UI bundle"
+    assert client_for().get(f"/static/{SWAGGER_BUNDLE}").status_code == 200  # served locally, offline

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,3 +54,8 @@ def browser_page(chromium_path, monkeypatch):
             context.close()
         finally:
             browser.close()
+            # While Playwright's event loop runs in this thread, Django keeps the thread's connections in
+            # separate, context-local storage (its connection handler is thread-critical), so the test
+            # opened connections of its own. Close them here, inside the loop's lifetime, or PostgreSQL
+            # cannot drop the test database at the end of the run.
+            connections.close_all()

@@ -86,7 +86,7 @@ def race(step, *contenders) -> list[tuple]:
             barrier.wait(timeout=20)
             filing = services.filing_decide(step=step, user=user, decision=decision, opinion=f"{user}的意见")
             results[i] = (user, decision, filing, None)
-        except Exception as exc:
+        except Exception as exc:  # handed back to the test, which asserts on it
             results[i] = (user, decision, None, exc)
         finally:
             connection.close()  # each thread has its own connection; do not leak it past the test

@@ -1,0 +1,425 @@
+"""The permission walk: every URL of the project, for every named user of the `world` and for anonymous.
+
+`EXPECT` says, for each URL name, what each user gets. A URL pattern the table does not cover fails
+`test_every_url_pattern_is_in_the_table`: a new view is not done until it says who may open it.
+
+The objects (an account and its submitted filing each):
+- chem: 化工学院 (college)             - youth: 化工学院学生会 (youth, supervised by 校团委)
+- mech: 机械工程学院 (college)          - foreign: 机械工程学院, foreign-related (涉外)
+- yufe: 会计学院 of YUFE
+
+Who sees what is written out by hand below (`SEES`, `FILES`): the truth the scoping code must meet, not a
+copy of it.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from mediagov.registry.models import ApprovalStep, Filing, FilingState, StepDecision
+from mediagov.registry.platforms import Platform
+
+from .registry.factories import file_new, register
+
+pytestmark = pytest.mark.django_db
+
+USERS = [
+    "xuan",
+    "it",
+    "intl",
+    "chem_party",
+    "chem_op",
+    "mech_head",
+    "mech_op",
+    "tw_sup",
+    "stranger",
+    "yufe_xuan",
+    "acc_head",
+    "acc_op",
+]
+TARGETS = ["chem", "mech", "foreign", "youth", "yufe"]
+DUT_ALL = {"chem", "mech", "foreign", "youth"}
+
+# Accounts (and so their filings) each user may see.
+SEES = {
+    "xuan": DUT_ALL,
+    "it": DUT_ALL,
+    "intl": {"foreign"},
+    "chem_party": {"chem", "youth"},
+    "chem_op": {"chem", "youth"},
+    "mech_head": {"mech", "foreign"},
+    "mech_op": {"mech", "foreign"},
+    "tw_sup": {"youth"},
+    "stranger": set(),
+    "yufe_xuan": {"yufe"},
+    "acc_head": {"yufe"},
+    "acc_op": {"yufe"},
+}
+# Accounts each user may file for (registry.file_account): unit staff for their unit, the department for all.
+FILES = {
+    **{user: set() for user in USERS},
+    "xuan": DUT_ALL,
+    "chem_party": {"chem", "youth"},
+    "chem_op": {"chem", "youth"},
+    "mech_head": {"mech", "foreign"},
+    "mech_op": {"mech", "foreign"},
+    "yufe_xuan": {"yufe"},
+    "acc_head": {"yufe"},
+    "acc_op": {"yufe"},
+}
+DEPARTMENT = {"xuan", "yufe_xuan"}
+MEMBERS = set(USERS) - {"stranger"}
+
+
+# --- rules: (user, target) -> the status of a GET --------------------------------------------------------
+def anyone(status: int) -> Callable[[str, str | None], int]:
+    return lambda who, target: status
+
+
+def signed_in(who, target) -> int:
+    return 200
+
+
+def member(who, target) -> int:
+    """Pages of the current institution: 403 for a user without any role."""
+    return 200 if who in MEMBERS else 403
+
+
+def department(who, target) -> int:
+    return 200 if who in DEPARTMENT else 403
+
+
+def sees(who, target) -> int:
+    """Object pages: an object outside the user's scope does not exist for them."""
+    return 200 if target in SEES[who] else 404
+
+
+def files(who, target) -> int:
+    if target not in SEES[who]:
+        return 404
+    return 200 if target in FILES[who] else 403
+
+
+def post_only(who, target) -> int:
+    return 405
+
+
+LOGIN = "login"  # anonymous: 302 to the login page
+API = "api"  # anonymous: 401 or 403
+
+
+@dataclass(frozen=True)
+class Expect:
+    rule: Callable[[str, str | None], int]
+    anonymous: str | int = LOGIN
+    target: str | None = None  # what <pk> names: "account" or "filing"
+    post: bool = False  # a POST-only action on the object; POSTs outside scope must be 404
+
+
+EXPECT: dict[str, Expect] = {
+    # project
+    "": Expect(anyone(302), anonymous=302),  # / redirects to the dashboard
+    "login": Expect(anyone(200), anonymous=200),
+    "logout": Expect(anyone(405), anonymous=405),  # POST only
+    "switch_institution": Expect(post_only),
+    "dashboard:home": Expect(signed_in),
+    "workdays:calendar": Expect(signed_in),
+    # org
+    "org:person_list": Expect(member),
+    "org:person_import": Expect(department),
+    "org:unit_list": Expect(member),
+    # registry
+    "registry:account_list": Expect(member),
+    "registry:account_create": Expect(member),
+    "registry:url_parse": Expect(member),
+    "registry:ledger_export": Expect(member),
+    "registry:ledger_import": Expect(department),
+    "registry:account_detail": Expect(sees, target="account"),
+    "registry:account_edit": Expect(files, target="account"),
+    "registry:filing_change": Expect(files, target="account"),
+    "registry:filing_cancel": Expect(files, target="account"),
+    "registry:filing_list": Expect(signed_in),  # empty for a user without a role
+    "registry:filing_detail": Expect(sees, target="filing"),
+    "registry:filing_decide": Expect(post_only, target="filing", post=True),
+    "registry:filing_submit": Expect(post_only, target="filing", post=True),
+    "registry:filing_withdraw": Expect(post_only, target="filing", post=True),
+    "registry:filing_form_docx": Expect(sees, target="filing"),
+    # api
+    "api:api-root": Expect(signed_in, anonymous=API),
+    "api:schema": Expect(signed_in, anonymous=API),
+    "api:docs": Expect(signed_in, anonymous=API),
+    "api:account-list": Expect(signed_in, anonymous=API),
+    "api:account-detail": Expect(sees, anonymous=API, target="account"),
+    "api:filing-list": Expect(signed_in, anonymous=API),
+    "api:filing-detail": Expect(sees, anonymous=API, target="filing"),
+    "api:filing-decide": Expect(post_only, anonymous=API, target="filing", post=True),
+    "api:filing-submit": Expect(post_only, anonymous=API, target="filing", post=True),
+    "api:filing-withdraw": Expect(post_only, anonymous=API, target="filing", post=True),
+}
+
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
+CONVERTER_RE = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the URL name with its namespace; the route itself for an unnamed pattern
+    route: str
+
+    def url(self, pk: int | None = None) -> str:
+        def value(match) -> str:
+            converter, name = match["converter"], match["name"]
+            if name == "pk":
+                assert pk is not None, f"{self.route}: the table entry must name a target for <pk>"
+                return str(pk)
+            if converter == "drf_format_suffix":
+                return ".json"
+            raise AssertionError(f"{self.route}: teach the permission walk a value for <{match[0]}>")
+
+        return "/" + CONVERTER_RE.sub(value, self.route)
+
+    @property
+    def has_pk(self) -> bool:
+        return any(m["name"] == "pk" for m in CONVERTER_RE.finditer(self.route))
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = ""):
+    """Every URL pattern of the project, except the admin and static files."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(p.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from walk(p.url_patterns, route, ns)
+        elif isinstance(p, URLPattern):
+            key = ":".join(filter(None, [namespace, p.name])) if p.name else route
+            yield Route(key, route)
+
+
+ROUTES = list(walk())
+
+
+def test_every_url_pattern_is_in_the_table():
+    keys = {r.key for r in ROUTES}
+    missing = sorted(keys - set(EXPECT))
+    assert not missing, f"URL patterns without an expectation in tests/test_permissions.py EXPECT: {missing}"
+    stale = sorted(set(EXPECT) - keys)
+    assert not stale, f"EXPECT names URLs that no longer exist: {stale}"
+    for r in ROUTES:
+        assert r.has_pk == (EXPECT[r.key].target is not None), f"{r.route}: <pk> and target disagree"
+
+
+# --- the objects ------------------------------------------------------------------------------------------
+@pytest.fixture
+def objects(world):
+    """An account and its submitted filing for each target: {"chem": (account, filing), ...}."""
+    w = world
+    with time_machine.travel(date(2026, 3, 10), tick=False):
+        built = {
+            "chem": register(w, name="化工学院官微"),
+            "youth": register(w, name="化工学院学生会", owner_kind="youth", platform=Platform.WEIBO),
+            "mech": register(
+                w, name="机械学院官微", unit=w.mech, user=w.mech_op, direct_responsible=w.p_mech
+            ),
+            "foreign": register(
+                w,
+                name="机械学院国际交流",
+                unit=w.mech,
+                user=w.mech_op,
+                direct_responsible=w.p_mech,
+                foreign_related=True,
+                platform=Platform.WEIBO,
+            ),
+            "yufe": register(w, name="会计学院官微", unit=w.acc, user=w.acc_op, inst=w.yufe),
+        }
+        filers = {"chem": w.chem_op, "youth": w.chem_op, "mech": w.mech_op, "foreign": w.mech_op}
+        return {
+            key: (account, file_new(w, account, user=filers.get(key, w.acc_op)))
+            for key, account in built.items()
+        }
+
+
+def pk_for(expect: Expect, objects, target: str) -> int:
+    account, filing = objects[target]
+    return account.pk if expect.target == "account" else filing.pk
+
+
+def snapshot(filing) -> tuple:
+    filing = Filing.objects.get(pk=filing.pk)
+    steps = tuple(ApprovalStep.objects.filter(filing=filing).values_list("decision", "signed_by_id"))
+    return filing.state, filing.round, steps
+
+
+# --- the walk ---------------------------------------------------------------------------------------------
+@time_machine.travel(date(2026, 3, 10), tick=False)
+@pytest.mark.parametrize("who", USERS)
+def test_permission_walk(client, world, objects, who):
+    client.force_login(getattr(world, who))
+    client.raise_request_exception = False  # a crash is a 500 in the list, not the end of the walk
+    wrong = []
+    for route in ROUTES:
+        expect = EXPECT[route.key]
+        for target in TARGETS if expect.target else [None]:
+            url = route.url(pk_for(expect, objects, target) if target else None)
+            wanted = expect.rule(who, target)
+            got = client.get(url).status_code
+            if got != wanted:
+                wrong.append(f"{who} GET {url} ({route.key}, {target}): expected {wanted}, got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+@time_machine.travel(date(2026, 3, 10), tick=False)
+def test_anonymous_walk(client, objects):
+    client.raise_request_exception = False
+    wrong = []
+    for route in ROUTES:
+        expect = EXPECT[route.key]
+        url = route.url(pk_for(expect, objects, "chem") if expect.target else None)
+        response = client.get(url)
+        if expect.anonymous == LOGIN:
+            ok = response.status_code == 302 and response["Location"].startswith("/login/?next=")
+        elif expect.anonymous == API:
+            ok = response.status_code in (401, 403)
+        else:
+            ok = response.status_code == expect.anonymous
+        if not ok:
+            wrong.append(
+                f"anonymous GET {url} ({route.key}): expected {expect.anonymous}, got {response.status_code}"
+            )
+    assert not wrong, "\n".join(wrong)
+
+
+@time_machine.travel(date(2026, 3, 10), tick=False)
+@pytest.mark.parametrize("who", USERS)
+def test_post_actions_outside_scope_are_404_and_change_nothing(client, world, objects, who):
+    client.force_login(getattr(world, who))
+    client.raise_request_exception = False
+    hidden = [t for t in TARGETS if t not in SEES[who]]
+    wrong = []
+    for route in ROUTES:
+        expect = EXPECT[route.key]
+        if not expect.post:
+            continue
+        for target in hidden:
+            filing = objects[target][1]
+            before = snapshot(filing)
+            url = route.url(filing.pk)
+            got = client.post(url, {"decision": "approved", "opinion": "越权"}).status_code
+            if got != 404:
+                wrong.append(f"{who} POST {url} ({route.key}, {target}): expected 404, got {got}")
+            if snapshot(filing) != before:
+                wrong.append(f"{who} POST {url} ({route.key}, {target}) changed the filing")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- the key cases, one by one ----------------------------------------------------------------------------
+
+
+def account_names(response) -> set[str]:
+    html = response.content.decode()
+    names = ["化工学院官微", "化工学院学生会", "机械学院官微", "机械学院国际交流", "会计学院官微"]
+    return {n for n in names if f">{n}</a>" in html}
+
+
+def api_names(response) -> set[str]:
+    return {row["name"] for row in response.json()["results"]}
+
+
+def test_mech_operator_can_neither_see_nor_act_on_chem(client, world, objects):
+    account, filing = objects["chem"]
+    client.force_login(world.mech_op)
+    assert client.get(f"/registry/accounts/{account.pk}/").status_code == 404
+    assert client.get(f"/registry/filings/{filing.pk}/").status_code == 404
+    assert client.get(f"/api/accounts/{account.pk}/").status_code == 404
+    before = snapshot(filing)
+    for action in ("decide", "submit", "withdraw"):
+        data = {"decision": "approved", "opinion": "越权"}
+        assert client.post(f"/registry/filings/{filing.pk}/{action}/", data).status_code == 404
+        assert client.post(f"/api/filings/{filing.pk}/{action}/", data).status_code == 404
+    assert snapshot(filing) == before
+    assert snapshot(filing)[0] == FilingState.SUBMITTED
+
+
+def test_in_scope_but_not_allowed_to_act(client, world, objects):
+    """The IT center sees 化工学院's filing but neither files for it nor holds its current step."""
+    _account, filing = objects["chem"]
+    client.force_login(world.it)
+    before = snapshot(filing)
+    assert client.post(f"/registry/filings/{filing.pk}/submit/").status_code == 403
+    assert client.post(f"/registry/filings/{filing.pk}/withdraw/").status_code == 403
+    assert client.post(f"/api/filings/{filing.pk}/withdraw/").status_code == 403
+    data = {"decision": "approved", "opinion": ""}
+    assert client.post(f"/api/filings/{filing.pk}/decide/", data).status_code == 403
+    # The page answers with a message and back to the filing; nothing is signed.
+    response = client.post(f"/registry/filings/{filing.pk}/decide/", data, follow=True)
+    assert "您不是“所在二级党组织意见”环节的审批人" in response.content.decode()
+    assert snapshot(filing) == before
+
+
+def test_chem_party_decides_chem_but_not_mech(client, world, objects):
+    _, chem = objects["chem"]
+    _, mech = objects["mech"]
+    client.force_login(world.chem_party)
+    before = snapshot(mech)
+    data = {"decision": StepDecision.APPROVED, "opinion": "同意"}
+    assert client.post(f"/registry/filings/{mech.pk}/decide/", data).status_code == 404
+    assert snapshot(mech) == before
+    response = client.post(f"/registry/filings/{chem.pk}/decide/", data)
+    assert response.status_code == 302
+    step = chem.steps.get(round=1, order=1)
+    assert step.decision == StepDecision.APPROVED and step.signed_by == world.chem_party
+
+
+def test_propaganda_sees_all_of_dut_and_nothing_of_yufe(client, world, objects):
+    client.force_login(world.xuan)
+    expected = {"化工学院官微", "化工学院学生会", "机械学院官微", "机械学院国际交流"}
+    assert account_names(client.get("/registry/accounts/")) == expected
+    assert api_names(client.get("/api/accounts/")) == expected
+    assert client.get(f"/registry/accounts/{objects['yufe'][0].pk}/").status_code == 404
+
+
+def test_yufe_users_see_nothing_of_dut(client, world, objects):
+    for user in (world.yufe_xuan, world.acc_head, world.acc_op):
+        client.force_login(user)
+        assert account_names(client.get("/registry/accounts/")) == {"会计学院官微"}
+        assert api_names(client.get("/api/accounts/")) == {"会计学院官微"}
+        filings = client.get("/api/filings/").json()["results"]
+        assert {f["id"] for f in filings} == {objects["yufe"][1].pk}
+        for target in DUT_ALL:
+            account, filing = objects[target]
+            assert client.get(f"/registry/accounts/{account.pk}/").status_code == 404
+            assert client.get(f"/api/filings/{filing.pk}/").status_code == 404
+
+
+def test_stranger_sees_nothing(client, world, objects):
+    client.force_login(world.stranger)
+    assert client.get("/registry/accounts/").status_code == 403
+    assert client.get("/org/people/").status_code == 403
+    assert "没有备案" in client.get("/registry/filings/?tab=all").content.decode()
+    assert api_names(client.get("/api/accounts/")) == set()
+    assert client.get("/api/filings/").json()["results"] == []
+
+
+def test_intl_office_sees_only_foreign_related_accounts(client, world, objects):
+    client.force_login(world.intl)
+    assert account_names(client.get("/registry/accounts/")) == {"机械学院国际交流"}
+    assert api_names(client.get("/api/accounts/")) == {"机械学院国际交流"}
+
+
+def test_league_committee_sees_youth_accounts_of_any_unit(client, world, objects):
+    client.force_login(world.tw_sup)
+    assert account_names(client.get("/registry/accounts/")) == {"化工学院学生会"}
+    assert api_names(client.get("/api/accounts/")) == {"化工学院学生会"}
+    # It decides the youth account's first step (DUT 第五条), though 化工学院 is not its unit.
+    _, filing = objects["youth"]
+    response = client.post(
+        f"/registry/filings/{filing.pk}/decide/", {"decision": StepDecision.APPROVED, "opinion": "同意"}
+    )
+    assert response.status_code == 302
+    assert filing.steps.get(round=1, order=1).signed_by == world.tw_sup
