@@ -19,6 +19,13 @@ from mediagov.org.models import Institution, Membership, Person, Role, Unit, Uni
 from mediagov.policy.pack import shipped_pack_path
 
 
+def pytest_configure(config):
+    """Hash test passwords with MD5: the `world` creates a dozen users and PBKDF2 would take seconds."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def load_pack(code: str) -> Institution:
     try:
         from mediagov.policy.services import policy_load_shipped

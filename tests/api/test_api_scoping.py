@@ -38,9 +38,10 @@ def test_mech_operator_sees_only_mech(world, accounts, client_for):
     chem_filing = accounts["filings"]["chem"]
     assert api.get(f"/api/filings/{chem_filing.pk}/").status_code == 404
     # Actions on an out-of-scope filing are 404 too, before any permission or domain check.
-    for verb in ("decide", "submit", "withdraw"):
-        response = api.post(f"/api/filings/{chem_filing.pk}/{verb}/", {"decision": "approved"}, format="json")
+    for verb in ("decide/", "submit/", "withdraw/", "decide.json", "submit.json", "withdraw.json"):
+        response = api.post(f"/api/filings/{chem_filing.pk}/{verb}", {"decision": "approved"}, format="json")
         assert response.status_code == 404, verb
+    assert api.get(f"/api/accounts/{accounts['chem'].pk}.json").status_code == 404
 
 
 def test_unit_scope_includes_sub_units(world, accounts, client_for):

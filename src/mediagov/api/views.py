@@ -188,7 +188,7 @@ class FilingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="审批当前环节", request=DecisionSerializer, responses=FILING_ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
+    def decide(self, request, pk=None, **kwargs):
         """Sign the current step: approve, return for revision, or reject (the last two need an opinion)."""
         filing = self.get_object()
         decision = DecisionSerializer(data=request.data)
@@ -208,7 +208,7 @@ class FilingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, **kwargs):
         """Run the pack's checks; a blocking check refuses the submission and its results come back."""
         filing = self.get_object()
         try:
@@ -224,7 +224,7 @@ class FilingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="撤回备案", request=None, responses=FILING_ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
+    def withdraw(self, request, pk=None, **kwargs):
         """Withdraw an open filing; its pending steps are skipped."""
         filing = self.get_object()
         filing = services.filing_withdraw(filing=filing, user=request.user)

@@ -1,7 +1,8 @@
 """Reads for the dashboard: one user's to-dos in one institution, and the department's overview.
 
-Every read goes through the scoped QuerySet methods (`visible_to`) and the `registry.decide_filing` rule, so
-the dashboard never shows what the lists and detail pages would hide.
+Lists read through the scoped QuerySet methods (`visible_to`); "waiting for me" is decided by the
+`registry.decide_filing` rule itself; the institution-wide overview is built only for the propaganda
+department (`is_department`). The dashboard never shows what the lists and detail pages would hide.
 """
 
 from collections import Counter
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Q
 
 from mediagov.core.scoping import is_department
-from mediagov.org.models import Unit
+from mediagov.org.models import Role, Unit
 from mediagov.registry.models import (
     AccountStatus,
     ApprovalStep,
@@ -208,8 +209,6 @@ def institution_overview(institution, today: date) -> InstitutionOverview:
 
 def _pending_steps(institution) -> list[StepRow]:
     """Submitted filings per step they wait at: the first pending step of the filing's current round."""
-    from mediagov.org.models import Role
-
     steps = (
         ApprovalStep.objects.filter(
             filing__institution=institution,
