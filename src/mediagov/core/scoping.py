@@ -22,7 +22,8 @@ def memberships_of(user) -> list[Membership]:
         return []
     cached = getattr(user, "_mediagov_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("institution", "unit"))
+        memberships = Membership.objects.filter(user=user).select_related("institution", "unit")
+        cached = list(memberships.order_by("institution__code", "role", "id"))
         user._mediagov_memberships = cached
     return cached
 
