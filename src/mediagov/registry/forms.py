@@ -3,34 +3,10 @@ from django import forms
 from mediagov.org.models import Person, Unit
 
 from .models import AppCategory, FilingKind, ManagerRole, MediaAccount, StepDecision
+from .services import CHANGEABLE_FIELDS
 
-ACCOUNT_FIELDS = [
-    "name",
-    "owner",
-    "owner_kind",
-    "responsible_unit",
-    "platform",
-    "wechat_type",
-    "platform_id",
-    "url",
-    "created_on",
-    "planned_open_on",
-    "verified",
-    "positioning_function",
-    "positioning_content",
-    "positioning_audience",
-    "first_responsible",
-    "direct_responsible",
-    "guiding_teacher",
-    "is_main",
-    "app_category",
-    "online_payment",
-    "payment_approved_by",
-    "data_integration",
-    "data_integration_approval",
-    "foreign_related",
-    "maintenance",
-]
+# The facts of both annex forms: the platform (fixed once registered) and every field a change filing may change.
+ACCOUNT_FIELDS = ["platform", *CHANGEABLE_FIELDS]
 
 
 class DateInput(forms.DateInput):
