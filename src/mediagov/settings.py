@@ -15,8 +15,6 @@ DEBUG = envbool("MEDIAGOV_DEBUG", True)
 SECRET_KEY = envstr("MEDIAGOV_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 ALLOWED_HOSTS = envlist("MEDIAGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("MEDIAGOV_CSRF_TRUSTED_ORIGINS", [])
-# Key that encrypts secrets at rest (Fernet, urlsafe base64, 32 bytes). Derived from SECRET_KEY if unset.
-FIELD_ENCRYPTION_KEY = envstr("MEDIAGOV_FIELD_KEY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
