@@ -72,10 +72,11 @@ def _field_value(account, field: str):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _display(field: str, value) -> str:
+def account_field_display(field: str, value) -> str:
+    """A field value as the regulation's forms print it: labels for choices, 是/否, names for people and units."""
     if value in (None, ""):
         return "（空）"
-    if field in FK_FIELDS:
+    if field in FK_FIELDS and not hasattr(value, "pk"):
         obj = FK_FIELDS[field].objects.filter(pk=value).first()
         return str(obj) if obj else f"#{value}"
     if isinstance(value, bool):
@@ -119,7 +120,12 @@ def account_diff(account, proposed: dict) -> list[dict]:
             continue
         label = str(MediaAccount._meta.get_field(field).verbose_name)
         diff.append(
-            {"field": field, "label": label, "old": _display(field, old), "new": _display(field, new)}
+            {
+                "field": field,
+                "label": label,
+                "old": account_field_display(field, old),
+                "new": account_field_display(field, new),
+            }
         )
     if "managers" in proposed:
         old_rows = _manager_rows(account.managers.all())

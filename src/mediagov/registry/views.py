@@ -167,8 +167,8 @@ def _field_changes(account) -> list[dict]:
                     "when": newer.history_date,
                     "who": newer.history_user,
                     "label": field.verbose_name,
-                    "old": change.old,
-                    "new": change.new,
+                    "old": services.account_field_display(change.field, change.old),
+                    "new": services.account_field_display(change.field, change.new),
                 }
             )
     return out
