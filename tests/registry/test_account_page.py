@@ -41,3 +41,14 @@ def test_history_records_the_request_address(client, world):
     assert response.status_code == 302
     html = client.get(reverse("registry:account_detail", args=[account.pk])).content.decode()
     assert "撤回备案" in html and "10.9.8.7" in html
+
+
+def test_filing_list_pages_keep_their_tab(client, world):
+    for i in range(51):
+        services.filing_create(
+            account=register(world, name=f"化工学院{i}号", is_main=False), kind="new", user=world.chem_op
+        )
+    client.force_login(world.xuan)
+    html = client.get(reverse("registry:filing_list") + "?tab=all&kind=new").content.decode()
+    pager = html[html.index("pagination") :]
+    assert "?tab=all&amp;kind=new&page=2" in pager, pager[:400]

@@ -23,3 +23,24 @@ def switch_institution(request):
 
 def error_message(request, exc) -> None:
     messages.error(request, str(exc))
+
+
+def institution_or_403(request):
+    """The user's current institution; 403 for a user without any role."""
+    from django.core.exceptions import PermissionDenied
+
+    from .scoping import current_institution
+
+    institution = current_institution(request)
+    if institution is None:
+        raise PermissionDenied("您没有任何学校的角色")
+    return institution
+
+
+def paginate(request, queryset, per_page: int = 50) -> tuple:
+    """(page, query string without `page`) for list pages that keep their filters across pages."""
+    from django.core.paginator import Paginator
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(queryset, per_page).get_page(request.GET.get("page")), query.urlencode()

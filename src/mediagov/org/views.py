@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from mediagov.core.errors import ImportFileError
-from mediagov.core.scoping import current_institution, has_role, is_department, units_in_scope
+from mediagov.core.scoping import has_role, is_department, units_in_scope
+from mediagov.core.views import institution_or_403, paginate
 from mediagov.registry.models import MediaAccount
 
 from .forms import PersonFilterForm, RosterUploadForm
@@ -18,13 +18,6 @@ from .models import Person, Role, Unit
 from .roster import ROSTER_OPTIONAL, ROSTER_REQUIRED, roster_import
 
 HOST_SUPERVISOR = "本单位（主办单位）"
-
-
-def _institution_or_403(request):
-    institution = current_institution(request)
-    if institution is None:
-        raise PermissionDenied("您没有任何学校的角色")
-    return institution
 
 
 def _people_in_scope(user, institution):
@@ -37,7 +30,7 @@ def _people_in_scope(user, institution):
 
 @login_required
 def person_list(request):
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     units = units_in_scope(request.user, institution)
     form = PersonFilterForm(request.GET or None, units=units)
     qs = _people_in_scope(request.user, institution).select_related("unit")
@@ -55,9 +48,7 @@ def person_list(request):
             qs = qs.filter(unit__path__startswith=data["unit"].path, unit__institution=institution)
         if data["on_staff"]:
             qs = qs.filter(on_staff=data["on_staff"] == "1")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, qs)
     return render(
         request,
         "org/person_list.html",
@@ -66,7 +57,7 @@ def person_list(request):
             "form": form,
             "page": page,
             "total": qs.count(),
-            "query": query.urlencode(),
+            "query": query,
             "can_import": is_department(request.user, institution),
         },
     )
@@ -74,7 +65,7 @@ def person_list(request):
 
 @login_required
 def person_import(request):
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     if not is_department(request.user, institution):
         raise PermissionDenied("只有党委宣传部可以导入教职工名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -157,6 +148,6 @@ def _unit_rows(user, institution) -> list[UnitRow]:
 
 @login_required
 def unit_list(request):
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     rows = _unit_rows(request.user, institution)
     return render(request, "org/unit_list.html", {"institution": institution, "rows": rows})

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from mediagov.core.errors import DomainError, ImportFileError
 from mediagov.core.models import ActionLog
-from mediagov.core.scoping import current_institution, is_department, units_in_scope
+from mediagov.core.scoping import is_department, units_in_scope
+from mediagov.core.views import institution_or_403, paginate
 
 from . import services
 from .documents import filing_number
@@ -32,13 +32,6 @@ from .services import CHANGEABLE_FIELDS, FK_FIELDS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _institution_or_403(request):
-    institution = current_institution(request)
-    if institution is None:
-        raise PermissionDenied("您没有任何学校的角色")
-    return institution
 
 
 def _account(request, pk) -> MediaAccount:
@@ -82,11 +75,9 @@ def _filtered_accounts(request, institution):
 
 @login_required
 def account_list(request):
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     form, qs = _filtered_accounts(request, institution)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, qs)
     return render(
         request,
         "registry/account_list.html",
@@ -95,7 +86,7 @@ def account_list(request):
             "form": form,
             "page": page,
             "total": qs.count(),
-            "query": query.urlencode(),
+            "query": query,
             "can_import": is_department(request.user, institution),
         },
     )
@@ -105,7 +96,7 @@ def account_list(request):
 def ledger_export(request):
     from .ledger import ledger_export_xlsx
 
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     _form, qs = _filtered_accounts(request, institution)
     response = HttpResponse(ledger_export_xlsx(qs), content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -117,7 +108,7 @@ def ledger_export(request):
 def ledger_import(request):
     from .ledger import ledger_import as do_import
 
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     if not is_department(request.user, institution):
         raise PermissionDenied("只有党委宣传部可以导入台账")
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -217,7 +208,7 @@ def _require_file_perm(request, account):
 @login_required
 def account_create(request):
     """New (or legacy) filing: register the account as 申请中 and create its filing."""
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     pack = institution.policy
     units = units_in_scope(request.user, institution)
     if not units.exists():
@@ -409,7 +400,7 @@ def filing_cancel(request, pk):
 
 @login_required
 def filing_list(request):
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     qs = (
         Filing.objects.visible_to(request.user)
         .filter(institution=institution)
@@ -434,12 +425,13 @@ def filing_list(request):
         kind = request.GET.get("kind")
         if kind:
             qs = qs.filter(kind=kind)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, query = paginate(request, qs)
     return render(
         request,
         "registry/filing_list.html",
         {
             "page": page,
+            "query": query,
             "tab": tab,
             "today": today,
             "states": FilingState.choices,
@@ -547,7 +539,7 @@ def url_parse(request):
     """HTMX: paste a URL, get the platform and handle filled in, and a warning if already registered."""
     from .platforms import normalise_url
 
-    institution = _institution_or_403(request)
+    institution = institution_or_403(request)
     url = request.GET.get("url", "").strip()
     parsed = normalise_url(url) if url else None
     existing = None
