@@ -10,7 +10,8 @@ from mediagov.core.audit import log_action
 from mediagov.core.errors import DomainError
 from mediagov.core.errors import PermissionDenied as DomainPermissionDenied
 from mediagov.core.scoping import holds_step
-from mediagov.org.models import Person, Unit
+from mediagov.org.models import INSTITUTION_WIDE_ROLES, Person, Role, Unit
+from mediagov.policy.pack import StepSpec
 
 from .checks import filing_checks
 from .models import (
@@ -343,13 +344,9 @@ def _steps_for(filing, account) -> list[ApprovalStep]:
         pack.protected_names.get("requires_roles", []) if pack.protected_keywords_in(account.name) else []
     )
     roles = {s.role for s in specs}
-    from mediagov.policy.pack import StepSpec
-
     for role in required:
         if role not in roles:
-            from mediagov.org.models import Role
-
-            at = "institution" if role in ("propaganda", "it_center", "intl_office") else "unit"
+            at = "institution" if role in INSTITUTION_WIDE_ROLES else "unit"
             specs.insert(
                 max(len(specs) - 1, 0),
                 StepSpec(
