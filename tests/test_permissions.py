@@ -20,8 +20,11 @@ from datetime import date
 import pytest
 import time_machine
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from mediagov.registry.models import ApprovalStep, Filing, FilingState, StepDecision
+from mediagov.compliance.models import Finding, Sanction, SanctionLevel
+from mediagov.notifications.models import Delivery, Notification, Webhook
+from mediagov.registry.models import ApprovalStep, Filing, FilingState, MediaAccount, StepDecision
 from mediagov.registry.platforms import Platform
 
 from .registry.factories import file_new, register
@@ -73,6 +76,14 @@ FILES = {
     "acc_head": {"yufe"},
     "acc_op": {"yufe"},
 }
+# Unit pages (compliance) follow the units of a user's roles: institution-wide roles see every unit of their
+# institution; unit roles their unit's subtree. The targets' units: chem and youth → 化工学院, mech and
+# foreign → 机械工程学院, yufe → 会计学院. (tw_sup supervises the youth account but holds no role in 化工学院.)
+UNIT_SEES = {
+    **SEES,
+    "intl": DUT_ALL,
+    "tw_sup": set(),
+}
 DEPARTMENT = {"xuan", "yufe_xuan"}
 MEMBERS = set(USERS) - {"stranger"}
 
@@ -110,6 +121,29 @@ def post_only(who, target) -> int:
     return 405
 
 
+# Who may open pages that import for accounts: holders of a role that files (the department, unit staff and
+# supervisors; each row is still checked against the account). The IT center and the international office
+# see accounts but do not file for them.
+IMPORTERS = MEMBERS - {"it", "intl"}
+
+
+def filer(who, target) -> int:
+    return 200 if who in IMPORTERS else 403
+
+
+def unit_sees(who, target) -> int:
+    return 200 if target in UNIT_SEES[who] else 404
+
+
+def robot(who, target) -> int:
+    """A group robot belongs to one institution: its department edits it; another department gets 404."""
+    if who not in DEPARTMENT:
+        return 403
+    mine = "yufe" if who == "yufe_xuan" else "dut"
+    theirs = "yufe" if target == "yufe" else "dut"
+    return 200 if mine == theirs else 404
+
+
 LOGIN = "login"  # anonymous: 302 to the login page
 API = "api"  # anonymous: 401 or 403
 
@@ -118,7 +152,7 @@ API = "api"  # anonymous: 401 or 403
 class Expect:
     rule: Callable[[str, str | None], int]
     anonymous: str | int = LOGIN
-    target: str | None = None  # what <pk> names: "account" or "filing"
+    target: str | None = None  # what <pk> names: account, filing, finding, sanction, unit, webhook, ...
     post: bool = False  # a POST-only action on the object; POSTs outside scope must be 404
 
 
@@ -150,6 +184,36 @@ EXPECT: dict[str, Expect] = {
     "registry:filing_submit": Expect(post_only, target="filing", post=True),
     "registry:filing_withdraw": Expect(post_only, target="filing", post=True),
     "registry:filing_form_docx": Expect(sees, target="filing"),
+    # activity
+    "activity:post_list": Expect(member),
+    "activity:post_import": Expect(filer),
+    # compliance
+    "compliance:overview": Expect(member),
+    "compliance:overview_export": Expect(member),
+    "compliance:scan_now": Expect(post_only),
+    "compliance:unit_detail": Expect(unit_sees, target="unit"),
+    "compliance:unit_export": Expect(unit_sees, target="unit"),
+    "compliance:account_detail": Expect(sees, target="account"),
+    "compliance:account_export": Expect(sees, target="account"),
+    "compliance:sanction_issue": Expect(post_only, target="account", post=True),
+    "compliance:finding_detail": Expect(sees, target="finding"),
+    "compliance:finding_acknowledge": Expect(post_only, target="finding", post=True),
+    "compliance:finding_rectify": Expect(post_only, target="finding", post=True),
+    "compliance:finding_verify": Expect(post_only, target="finding", post=True),
+    "compliance:finding_reject": Expect(post_only, target="finding", post=True),
+    "compliance:finding_waive": Expect(post_only, target="finding", post=True),
+    "compliance:sanction_detail": Expect(sees, target="sanction"),
+    "compliance:sanction_lift": Expect(post_only, target="sanction", post=True),
+    # notifications
+    "notifications:inbox": Expect(signed_in),
+    "notifications:read": Expect(post_only, target="notification"),
+    "notifications:read_all": Expect(post_only),
+    "notifications:webhook_list": Expect(department),
+    "notifications:webhook_create": Expect(department),
+    "notifications:webhook_edit": Expect(robot, target="webhook"),
+    "notifications:webhook_test": Expect(post_only, target="webhook"),
+    "notifications:delivery_list": Expect(department),
+    "notifications:delivery_retry": Expect(post_only, target="delivery"),
     # api
     "api:api-root": Expect(signed_in, anonymous=API),
     "api:schema": Expect(signed_in, anonymous=API),
@@ -161,6 +225,15 @@ EXPECT: dict[str, Expect] = {
     "api:filing-decide": Expect(post_only, anonymous=API, target="filing", post=True),
     "api:filing-submit": Expect(post_only, anonymous=API, target="filing", post=True),
     "api:filing-withdraw": Expect(post_only, anonymous=API, target="filing", post=True),
+    "api:finding-list": Expect(signed_in, anonymous=API),
+    "api:finding-detail": Expect(sees, anonymous=API, target="finding"),
+    "api:finding-acknowledge": Expect(post_only, anonymous=API, target="finding", post=True),
+    "api:finding-rectify": Expect(post_only, anonymous=API, target="finding", post=True),
+    "api:finding-verify": Expect(post_only, anonymous=API, target="finding", post=True),
+    "api:finding-reject": Expect(post_only, anonymous=API, target="finding", post=True),
+    "api:finding-waive": Expect(post_only, anonymous=API, target="finding", post=True),
+    "api:sanction-list": Expect(signed_in, anonymous=API),
+    "api:sanction-detail": Expect(sees, anonymous=API, target="sanction"),
 }
 
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
@@ -240,21 +313,108 @@ def objects(world):
             "yufe": register(w, name="会计学院官微", unit=w.acc, user=w.acc_op, inst=w.yufe),
         }
         filers = {"chem": w.chem_op, "youth": w.chem_op, "mech": w.mech_op, "foreign": w.mech_op}
-        return {
-            key: (account, file_new(w, account, user=filers.get(key, w.acc_op)))
-            for key, account in built.items()
-        }
+        out = {}
+        robots = {inst.pk: robot_of(inst) for inst in (w.dut, w.yufe)}
+        for key, account in built.items():
+            filing = file_new(w, account, user=filers.get(key, w.acc_op))
+            finding = finding_of(account)
+            sanction = Sanction.objects.create(
+                institution=account.institution,
+                account=account,
+                level=SanctionLevel.RECTIFY,
+                regulation="办法",
+                article="第十九条",
+                reason="测试",
+                previous_status=account.status,
+            )
+            sanction.findings.set([finding])
+            webhook, delivery = robots[account.institution_id]
+            notification = Notification.objects.create(
+                institution=account.institution,
+                recipient=w.xuan,
+                key=f"walk:{key}",
+                stage="due",
+                title="t",
+                body="b",
+            )
+            out[key] = Objects(
+                account, filing, finding, sanction, account.responsible_unit, webhook, delivery, notification
+            )
+        return out
+
+
+@dataclass
+class Objects:
+    account: object
+    filing: object
+    finding: object
+    sanction: object
+    unit: object
+    webhook: object
+    delivery: object
+    notification: object
+
+    def __iter__(self):  # `account, filing = objects[target]`
+        return iter((self.account, self.filing))
+
+    def __getitem__(self, index: int):
+        return (self.account, self.filing)[index]
+
+
+def finding_of(account):
+    return Finding.objects.create(
+        institution=account.institution,
+        account=account,
+        rule="walk",
+        kind="inactivity_months",
+        regulation="办法",
+        article="第十二条",
+        title="连续2个月未更新",
+        message="m",
+        severity="high",
+        action="a",
+        first_seen=date(2026, 3, 10),
+        last_seen=date(2026, 3, 10),
+    )
+
+
+def robot_of(inst):
+    webhook = Webhook.objects.create(
+        institution=inst, channel="wecom", name="宣传群", url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k"
+    )
+    delivery = Delivery.objects.create(
+        institution=inst,
+        channel="wecom",
+        target=f"webhook:{webhook.pk}",
+        webhook=webhook,
+        key="walk",
+        title="t",
+        body="b",
+        state="failed",
+        next_attempt_at=timezone.now(),
+    )
+    return webhook, delivery
 
 
 def pk_for(expect: Expect, objects, target: str) -> int:
-    account, filing = objects[target]
-    return account.pk if expect.target == "account" else filing.pk
+    return getattr(objects[target], expect.target).pk
 
 
 def snapshot(filing) -> tuple:
     filing = Filing.objects.get(pk=filing.pk)
     steps = tuple(ApprovalStep.objects.filter(filing=filing).values_list("decision", "signed_by_id"))
     return filing.state, filing.round, steps
+
+
+def everything(objs) -> tuple:
+    """The state of every object of one target that a POST could change."""
+    account = MediaAccount.objects.get(pk=objs.account.pk)
+    return (
+        snapshot(objs.filing),
+        Finding.objects.filter(pk=objs.finding.pk).values_list("state", flat=True).get(),
+        tuple(Sanction.objects.filter(account=account).values_list("pk", "state")),
+        account.status,
+    )
 
 
 # --- the walk ---------------------------------------------------------------------------------------------
@@ -308,14 +468,22 @@ def test_post_actions_outside_scope_are_404_and_change_nothing(client, world, ob
         if not expect.post:
             continue
         for target in hidden:
-            filing = objects[target][1]
-            before = snapshot(filing)
-            url = route.url(filing.pk)
-            got = client.post(url, {"decision": "approved", "opinion": "越权"}).status_code
+            before = everything(objects[target])
+            url = route.url(pk_for(expect, objects, target))
+            data = {
+                "decision": "approved",
+                "opinion": "越权",
+                "note": "越权",
+                "reason": "越权",
+                "description": "越权",
+                "level": "suspend",
+                "findings": [objects[target].finding.pk],
+            }
+            got = client.post(url, data).status_code
             if got != 404:
                 wrong.append(f"{who} POST {url} ({route.key}, {target}): expected 404, got {got}")
-            if snapshot(filing) != before:
-                wrong.append(f"{who} POST {url} ({route.key}, {target}) changed the filing")
+            if everything(objects[target]) != before:
+                wrong.append(f"{who} POST {url} ({route.key}, {target}) changed something")
     assert not wrong, "\n".join(wrong)
 
 

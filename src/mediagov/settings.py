@@ -13,6 +13,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("MEDIAGOV_DEBUG", True)
 SECRET_KEY = envstr("MEDIAGOV_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# Fernet key(s) for secrets at rest (webhook URLs, AppSecrets); derived from SECRET_KEY when empty.
+MEDIAGOV_FIELD_KEY = envstr("MEDIAGOV_FIELD_KEY", "")
+# The site's address, for full links in e-mails and robot messages (e.g. https://mediagov.example.edu.cn).
+MEDIAGOV_BASE_URL = envstr("MEDIAGOV_BASE_URL", "http://127.0.0.1:8000")
 ALLOWED_HOSTS = envlist("MEDIAGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("MEDIAGOV_CSRF_TRUSTED_ORIGINS", [])
 
@@ -34,6 +38,9 @@ INSTALLED_APPS = [
     "mediagov.org",
     "mediagov.policy",
     "mediagov.registry",
+    "mediagov.activity",
+    "mediagov.compliance",
+    "mediagov.notifications",
     "mediagov.dashboard",
     "mediagov.public",
     "mediagov.api",
@@ -72,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediagov.core.context_processors.mediagov",
+                "mediagov.notifications.context_processors.notifications",
             ],
         },
     },
@@ -161,6 +169,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "FilingStateEnum": "mediagov.registry.models.FilingState",
+        "FindingStateEnum": "mediagov.compliance.models.FindingState",
+        "SanctionStateEnum": "mediagov.compliance.models.SanctionState",
+    },
 }
 
 LOGGING = {
@@ -170,6 +183,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("MEDIAGOV_LOG_LEVEL", "WARNING")},
 }
 
+from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
+
 CELERY_BEAT_SCHEDULE = {
     "filing-deadlines-refresh": {"task": "registry.filing_deadlines_refresh", "schedule": 6 * 3600},
+    # Reminders at 08:00 Beijing time (CELERY_TIMEZONE); outside deliveries (e-mail, robots) every minute.
+    "notifications-reminders": {"task": "notifications.reminders_run", "schedule": crontab(hour=8, minute=0)},
+    "notifications-deliveries": {"task": "notifications.deliveries_send", "schedule": 60.0},
+    # The daily compliance scan of every institution at 06:00 Beijing time, before the reminders.
+    "compliance-scan": {"task": "compliance.scan_all", "schedule": crontab(hour=6, minute=0)},
 }

@@ -11,9 +11,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("switch-institution/", switch_institution, name="switch_institution"),
     path("registry/", include("mediagov.registry.urls")),
+    path("activity/", include("mediagov.activity.urls")),
     path("org/", include("mediagov.org.urls")),
     path("calendar/", include("mediagov.workdays.urls")),
     path("dashboard/", include("mediagov.dashboard.urls")),
+    path("compliance/", include("mediagov.compliance.urls")),
+    path("notifications/", include("mediagov.notifications.urls")),
     path("api/", include("mediagov.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from mediagov.compliance.models import Sanction, SanctionState
 from mediagov.core.models import ActionLog
 from mediagov.org.models import Institution, Membership, Person, Role, Unit, UnitKind
 from mediagov.registry.models import (
@@ -156,9 +157,11 @@ class TestLoadedDemo:
         sanctioned = MediaAccount.objects.filter(
             status__in=[AccountStatus.RECTIFYING, AccountStatus.SUSPENDED]
         )
+        assert sanctioned.count() >= 4
         for account in sanctioned:
-            log = ActionLog.objects.for_object(account).filter(action="account.status_changed").first()
-            assert log.data["status"] == account.status and log.data["note"]
+            sanction = Sanction.objects.get(account=account, state=SanctionState.ACTIVE)
+            assert sanction.reason and sanction.findings.exists()
+            assert ActionLog.objects.for_object(sanction).filter(action="sanction.issued").exists()
 
     def test_deadlines_due_soon_and_overdue(self, demo):
         soon = add_working_days(TODAY, 3)

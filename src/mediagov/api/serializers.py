@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mediagov.compliance.models import Finding, FindingState, Sanction, Severity
 from mediagov.org.models import Role
 from mediagov.registry.models import (
     AccountManager,
@@ -319,3 +320,93 @@ class FilingDetailSerializer(FilingSerializer):
 
     def get_can_file(self, filing) -> bool:
         return self.context["request"].user.has_perm("registry.file_account", filing.account)
+
+
+# ---------------------------------------------------------------- compliance
+class FindingFilterSerializer(serializers.Serializer):
+    institution = serializers.CharField(required=False, help_text="学校代码")
+    state = serializers.ChoiceField(choices=FindingState.choices, required=False)
+    active = serializers.BooleanField(required=False, help_text="只列出未关闭的问题")
+    rule = serializers.CharField(required=False, help_text="规则编号，如 dut-12-two-months")
+    account = serializers.IntegerField(required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    overdue = serializers.BooleanField(required=False, help_text="只列出已过整改期限的问题")
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    account = AccountBriefSerializer(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    citation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "rule",
+            "kind",
+            "key",
+            "regulation",
+            "article",
+            "citation",
+            "account",
+            "title",
+            "message",
+            "evidence",
+            "severity",
+            "severity_label",
+            "action",
+            "responsible",
+            "since",
+            "due_date",
+            "due_rule",
+            "due_error",
+            "state",
+            "state_label",
+            "first_seen",
+            "last_seen",
+            "rectification",
+            "rectification_url",
+            "closed_on",
+            "close_note",
+        ]
+
+
+class FindingNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="说明（退回、豁免时必填）"
+    )
+
+
+class RectificationSerializer(serializers.Serializer):
+    description = serializers.CharField(help_text="整改情况")
+    url = serializers.URLField(required=False, allow_blank=True, default="", help_text="整改佐证链接")
+
+
+class SanctionSerializer(serializers.ModelSerializer):
+    account = AccountBriefSerializer(read_only=True)
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    citation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Sanction
+        fields = [
+            "id",
+            "account",
+            "level",
+            "level_label",
+            "regulation",
+            "article",
+            "citation",
+            "reason",
+            "deadline",
+            "accountable",
+            "previous_status",
+            "state",
+            "state_label",
+            "findings",
+            "issued_at",
+            "lifted_at",
+            "lift_note",
+        ]

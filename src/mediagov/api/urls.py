@@ -1,4 +1,4 @@
-"""API routes: /api/accounts/, /api/filings/, the OpenAPI schema and its Swagger UI (sidecar assets)."""
+"""API routes: /api/accounts/, /api/filings/, /api/findings/, /api/sanctions/, the OpenAPI schema and its Swagger UI (sidecar assets)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -12,6 +12,8 @@ app_name = "api"
 router = DefaultRouter(use_regex_path=False)
 router.register("accounts", views.AccountViewSet, basename="account")
 router.register("filings", views.FilingViewSet, basename="filing")
+router.register("findings", views.FindingViewSet, basename="finding")
+router.register("sanctions", views.SanctionViewSet, basename="sanction")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),

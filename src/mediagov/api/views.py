@@ -9,12 +9,15 @@ Domain errors of the services become `{"detail", "article", "code"}`: 403 for a 
 """
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from mediagov.compliance import services as compliance
+from mediagov.compliance.models import Finding, Sanction
 from mediagov.core.errors import DomainError
 from mediagov.core.errors import PermissionDenied as DomainPermissionDenied
 from mediagov.org.models import Unit
@@ -31,6 +34,11 @@ from .serializers import (
     FilingDetailSerializer,
     FilingFilterSerializer,
     FilingSerializer,
+    FindingFilterSerializer,
+    FindingNoteSerializer,
+    FindingSerializer,
+    RectificationSerializer,
+    SanctionSerializer,
     SubmitErrorSerializer,
 )
 
@@ -229,3 +237,118 @@ class FilingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         filing = self.get_object()
         filing = services.filing_withdraw(filing=filing, user=request.user)
         return self._done(filing)
+
+
+# ---------------------------------------------------------------- compliance
+FINDING_ACTION_RESPONSES = {
+    200: FindingSerializer,
+    400: OpenApiResponse(DomainErrorSerializer, description="当前状态不允许或缺少说明"),
+    403: OpenApiResponse(DomainErrorSerializer, description="无权办理"),
+    404: OpenApiResponse(description="问题不存在或不在您的可见范围内"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="合规问题列表", parameters=[FindingFilterSerializer]),
+    retrieve=extend_schema(summary="合规问题详情（依据条款、证据、整改期限、责任人）"),
+)
+class FindingViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Findings of the accounts the user may see; the lifecycle actions call the compliance services."""
+
+    scoped_model = Finding
+    serializer_class = FindingSerializer
+    lookup_value_converter = "int"
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("institution", "account", "account__responsible_unit")
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = self.list_params(FindingFilterSerializer)
+        if params.get("institution"):
+            queryset = queryset.filter(institution__code=params["institution"])
+        for key in ("state", "rule", "severity"):
+            if params.get(key):
+                queryset = queryset.filter(**{key: params[key]})
+        if params.get("account"):
+            queryset = queryset.filter(account_id=params["account"])
+        if params.get("active"):
+            queryset = queryset.active()
+        if params.get("overdue"):
+            queryset = queryset.overdue(as_of=timezone.localdate())
+        return queryset
+
+    def _done(self, finding) -> Response:
+        return Response(self.get_serializer(finding).data)
+
+    @extend_schema(summary="确认问题", request=FindingNoteSerializer, responses=FINDING_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None, **kwargs):
+        body = FindingNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            compliance.finding_acknowledge(
+                self.get_object(), by=request.user, note=body.validated_data["note"]
+            )
+        )
+
+    @extend_schema(summary="报告整改", request=RectificationSerializer, responses=FINDING_ACTION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def rectify(self, request, pk=None, **kwargs):
+        body = RectificationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            compliance.finding_rectify(self.get_object(), by=request.user, **body.validated_data)
+        )
+
+    @extend_schema(
+        summary="核验整改并关闭（党委宣传部）",
+        request=FindingNoteSerializer,
+        responses=FINDING_ACTION_RESPONSES,
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None, **kwargs):
+        body = FindingNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            compliance.finding_verify(self.get_object(), by=request.user, note=body.validated_data["note"])
+        )
+
+    @extend_schema(
+        summary="退回整改（党委宣传部）", request=FindingNoteSerializer, responses=FINDING_ACTION_RESPONSES
+    )
+    @action(detail=True, methods=["post"], url_path="reject")
+    def reject(self, request, pk=None, **kwargs):
+        body = FindingNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            compliance.finding_reject_rectification(
+                self.get_object(), by=request.user, note=body.validated_data["note"]
+            )
+        )
+
+    @extend_schema(
+        summary="豁免问题（党委宣传部）", request=FindingNoteSerializer, responses=FINDING_ACTION_RESPONSES
+    )
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None, **kwargs):
+        body = FindingNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._done(
+            compliance.finding_waive(self.get_object(), by=request.user, reason=body.validated_data["note"])
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="处理决定列表"), retrieve=extend_schema(summary="处理决定详情")
+)
+class SanctionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Sanctions (责令整改、关停整改、注销账号) of the accounts the user may see."""
+
+    scoped_model = Sanction
+    serializer_class = SanctionSerializer
+    lookup_value_converter = "int"
+
+    def refine_queryset(self, queryset):
+        return queryset.select_related("account", "account__responsible_unit").prefetch_related("findings")

@@ -15,6 +15,7 @@ file carries none, the formula's text as plain text).
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -53,7 +54,7 @@ class Row(dict):
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[Row] = field(default_factory=list)
+    rows: Iterable[Row] = field(default_factory=list)  # a list, or an iterator with read_table(lazy=True)
     filename: str = ""
 
     def has(self, header: str) -> bool:
@@ -209,12 +210,21 @@ def _xlsx_rows(data: bytes) -> Iterator[list]:
 
 
 def read_table(
-    data: bytes, filename: str, *, max_rows: int = DEFAULT_MAX_ROWS, require_rows: bool = True
+    data: bytes,
+    filename: str,
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    require_rows: bool = True,
+    lazy: bool = False,
 ) -> Table:
     """Read an .xlsx (first sheet) or .csv upload. The first non-blank row is the header row.
 
     Raises ImportFileError for an empty, too large, undecodable or unsupported file, duplicate headers,
     more than `max_rows` data rows, or (with `require_rows`) a file with headers only.
+
+    With `lazy`, `Table.rows` is an iterator that reads the file as it is consumed (for large imports that
+    keep only what they need of each row); the errors past the first data row (too many rows, a broken
+    CSV quote) are then raised while iterating.
     """
     limit = settings.MEDIAGOV_MAX_UPLOAD_BYTES
     if len(data) > limit:
@@ -233,31 +243,48 @@ def read_table(
     if not data:
         raise ImportFileError("文件为空")
 
+    lines = enumerate(reader(data), start=1)
     headers: list[str] | None = None
-    rows: list[Row] = []
-    for number, raw in enumerate(reader(data), start=1):
+    for number, raw in lines:
         cells = [_cell(v) for v in raw]
         if _is_blank(cells):
             continue
-        if headers is None:
-            headers = [clean_header(v) for v in cells]
-            named = [h for h in headers if h]
-            duplicates = [h for h in dict.fromkeys(named) if named.count(h) > 1]
-            if duplicates:
-                raise ImportFileError(
-                    f"表头重复：{'、'.join(duplicates)}", errors=[(number, h, "表头重复") for h in duplicates]
-                )
+        headers = [clean_header(v) for v in cells]
+        named = [h for h in headers if h]
+        duplicates = [h for h in dict.fromkeys(named) if named.count(h) > 1]
+        if duplicates:
+            raise ImportFileError(
+                f"表头重复：{'、'.join(duplicates)}", errors=[(number, h, "表头重复") for h in duplicates]
+            )
+        break
+    if headers is None or not any(headers):
+        raise ImportFileError("文件为空")
+    rows_iter = _data_rows(lines, headers, max_rows)
+    rows: Iterable[Row]
+    if lazy:
+        first = next(rows_iter, None)
+        if require_rows and first is None:
+            raise ImportFileError("文件中只有表头，没有数据行")
+        rows = itertools.chain([first] if first is not None else [], rows_iter)
+    else:
+        rows = list(rows_iter)
+        if require_rows and not rows:
+            raise ImportFileError("文件中只有表头，没有数据行")
+    return Table(headers=[h for h in headers if h], rows=rows, filename=filename)
+
+
+def _data_rows(lines: Iterator[tuple[int, list]], headers: list[str], max_rows: int) -> Iterator[Row]:
+    count = 0
+    for number, raw in lines:
+        cells = [_cell(v) for v in raw]
+        if _is_blank(cells):
             continue
-        if len(rows) >= max_rows:
+        if count >= max_rows:
             raise ImportFileError(f"文件行数过多：最多{max_rows}行数据，请拆分后分批导入")
         values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}
         if not _is_blank(values.values()):
-            rows.append(Row(number, values))
-    if headers is None or not any(headers):
-        raise ImportFileError("文件为空")
-    if require_rows and not rows:
-        raise ImportFileError("文件中只有表头，没有数据行")
-    return Table(headers=[h for h in headers if h], rows=rows, filename=filename)
+            count += 1
+            yield Row(number, values)
 
 
 # --- cell parsers and the export guard -----------------------------------------------------------------

@@ -14,7 +14,8 @@ import random
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -22,7 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
-from mediagov.core.audit import log_action
+from mediagov.activity.models import Post, PostSource, Report, ReportKind, post_fingerprint
+from mediagov.compliance.models import Finding, Sanction, SanctionLevel, ScanTrigger
+from mediagov.compliance.services import sanction_issue, scan_run
 from mediagov.core.errors import DomainError
 from mediagov.org.models import INSTITUTION_WIDE_ROLES, Institution, Membership, Person, Role, Unit, UnitKind
 from mediagov.policy.services import policy_load_shipped
@@ -502,6 +505,7 @@ class _Builder:
     """Builds one institution's demo world through the services."""
 
     def __init__(self, spec: InstitutionSpec, institution: Institution, password_hash: str, today: date):
+        self.sanctioned: list[tuple[int, str, object]] = []
         self.spec = spec
         self.inst = institution
         self.pack = institution.policy
@@ -948,15 +952,8 @@ class _Builder:
                     )
                     self._run_flow(filing, follow[1], creator)
                 elif follow[0] == "status":
-                    note = self.spec.rectify_note if follow[1] == "rectifying" else self.spec.suspend_note
-                    # Sanctions get their own records later; until then the status is set directly.
-                    MediaAccount.objects.filter(pk=account.pk).update(status=follow[1])
-                    log_action(
-                        account,
-                        "account.status_changed",
-                        user=propaganda,
-                        data={"status": follow[1], "note": note},
-                    )
+                    # The account stops posting; after the scan, a real sanction rests on its findings.
+                    self.sanctioned.append((account.pk, follow[1], propaganda))
 
     def _change(self, a: AccountSpec, account, creator, flow: str, due_in: int | None) -> None:
         managers = list(account.managers.select_related("person"))
@@ -985,6 +982,87 @@ class _Builder:
         )
         self._run_flow(filing, flow, creator)
 
+    def build_activity(self) -> None:
+        """Posts for 14 months (a few accounts go quiet), monthly reports where the pack asks, then a scan."""
+        quiet_ids = {pk for pk, _level, _by in self.sanctioned}
+        alive = list(
+            MediaAccount.objects.filter(institution=self.inst, status__in=[AccountStatus.ACTIVE])
+            .select_related("responsible_unit")
+            .order_by("id")
+        )
+        posts = []
+        start = self.today - timedelta(days=420)
+        for i, account in enumerate(alive):
+            rnd = random.Random(f"{self.inst.code}:{account.name}")
+            if account.pk in quiet_ids or i % 9 == 4:
+                stop, gap = self.today - timedelta(days=rnd.randint(95, 130)), 4  # went quiet
+            elif i % 9 == 7:
+                stop, gap = self.today, 24  # posts too rarely (fewer than 20 a year)
+            else:
+                stop, gap = self.today, 3
+            day = max(start, account.created_on or start)
+            while day <= stop:
+                topic = rnd.choice(DEMO_TOPICS)
+                title = f"{account.responsible_unit.name}{topic}"
+                published = timezone.make_aware(
+                    datetime.combine(day, dtime(rnd.randint(8, 21), rnd.randint(0, 59)))
+                )
+                posts.append(
+                    Post(
+                        account=account,
+                        published_at=published,
+                        title=title,
+                        source=PostSource.IMPORT,
+                        fingerprint=post_fingerprint(account.pk, published, title, ""),
+                    )
+                )
+                day += timedelta(days=max(1, gap + rnd.randint(-1, 2)))
+        Post.objects.bulk_create(posts, batch_size=2000, ignore_conflicts=True)
+        self.post_count = len(posts)
+        if any(spec.kind == "report_window" for spec in self.inst.policy.compliance_rules()):
+            self._reports([a for a in alive if a.pk not in quiet_ids])
+        scan_run(self.inst, as_of=self.today, trigger=ScanTrigger.SCHEDULE)
+        for pk, level, by in self.sanctioned:
+            account = MediaAccount.objects.get(pk=pk)
+            findings = list(Finding.objects.filter(account=account).active())
+            if findings:
+                sanction_issue(
+                    account=account,
+                    level=SanctionLevel.RECTIFY if level == "rectifying" else SanctionLevel.SUSPEND,
+                    findings=findings,
+                    reason=self.spec.rectify_note if level == "rectifying" else self.spec.suspend_note,
+                    by=by,
+                    deadline=self._shift(10),
+                )
+
+    def _reports(self, alive) -> None:
+        """Monthly reports for the last 12 months: on time, except a late one and a missing one."""
+        rows = []
+        for i, account in enumerate(alive):
+            month = date(self.today.year, self.today.month, 1)
+            for back in range(12):
+                month = (month - timedelta(days=1)).replace(day=1)
+                if (account.created_on or month) > month:
+                    break
+                if back == 0 and i % 6 == 1:
+                    continue  # last month's report not sent
+                due = (month + timedelta(days=32)).replace(day=3 if not (back == 1 and i % 6 == 2) else 9)
+                if due > self.today:
+                    continue
+                rows.append(
+                    Report(
+                        account=account,
+                        kind=ReportKind.MONTHLY,
+                        period=month,
+                        post_count=account.posts.filter(
+                            published_at__date__gte=month,
+                            published_at__date__lt=(month + timedelta(days=32)).replace(day=1),
+                        ).count(),
+                        submitted_at=timezone.make_aware(datetime.combine(due, dtime(10))),
+                    )
+                )
+        Report.objects.bulk_create(rows, ignore_conflicts=True)
+
     def summary(self) -> str:
         accounts = MediaAccount.objects.filter(institution=self.inst)
         filings = Filing.objects.filter(institution=self.inst)
@@ -996,7 +1074,9 @@ class _Builder:
             f"{self.inst.name}：单位{Unit.objects.filter(institution=self.inst).count()}个，"
             f"教职工{Person.objects.filter(institution=self.inst).count()}人，"
             f"帐号{accounts.count()}个（运营中{accounts.filter(status=AccountStatus.ACTIVE).count()}），"
-            f"备案{filings.count()}件（{states}），演示用户{len(self.users)}个"
+            f"备案{filings.count()}件（{states}），发布记录{getattr(self, 'post_count', 0)}条，"
+            f"问题{Finding.objects.filter(institution=self.inst).active().count()}个，"
+            f"处理决定{Sanction.objects.filter(institution=self.inst).count()}件，演示用户{len(self.users)}个"
         )
 
 
@@ -1022,6 +1102,22 @@ def _maintenance(a: AccountSpec, owner_kind: str) -> str:
 
 
 # ---------------------------------------------------------------- entry points
+DEMO_TOPICS = [
+    "召开学期工作部署会",
+    "举办学术报告会",
+    "开展主题党日活动",
+    "学生在全国竞赛中获奖",
+    "新学期开学典礼举行",
+    "举办校友返校交流会",
+    "开展安全教育主题活动",
+    "发布本科生实习安排",
+    "举行毕业生就业双选会",
+    "组织志愿服务进社区",
+    "召开教学工作研讨会",
+    "科研团队成果发表",
+]
+
+
 def demo_loaded() -> bool:
     return get_user_model().objects.filter(username=MARKER_USERNAME).exists()
 
@@ -1051,6 +1147,7 @@ def demo_load() -> DemoLoadResult:
             builder.build_units()
             builder.build_people_and_users()
             builder.build_accounts()
+            builder.build_activity()
             lines.append(builder.summary())
     seconds = time.monotonic() - started
     lines.append(

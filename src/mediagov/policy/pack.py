@@ -46,6 +46,34 @@ class StepSpec:
     article: str
 
 
+@dataclass(frozen=True)
+class RuleSpec:
+    """One compliance rule of a pack: a kind of the catalogue with its parameters and its article."""
+
+    id: str
+    kind: str
+    article: str
+    params: dict
+    level: str = "error"
+    text: str = ""
+    severity: str = ""  # empty: from level (error → high, warning → medium, info → low)
+    action: str = ""  # empty: the kind's default required action
+    rectify: dict | None = None  # {amount, unit}; empty: DEFAULT_RECTIFY
+
+
+DEFAULT_RECTIFY = {"amount": 10, "unit": "working_days"}
+LEVEL_SEVERITY = {"error": "high", "warning": "medium", "info": "low"}
+RULE_META_KEYS = {"id", "kind", "article", "level", "text", "severity", "action", "rectify"}
+DEFAULT_REMINDERS = {
+    "unit": "working_days",
+    "before": [3, 1],
+    "on_due_day": True,
+    "after": [1],
+    "escalate": [{"after": 1, "to": "unit_head"}, {"after": 3, "to": "propaganda"}],
+    "channels": ["inapp", "email", "wecom", "dingtalk"],
+}
+
+
 class PolicyPack:
     def __init__(self, data: dict):
         self.data = data or {}
@@ -154,6 +182,46 @@ class PolicyPack:
     def rules_of(self, kind: str) -> list[dict]:
         """The entries of the pack's `rules:` list of one kind (e.g. inactivity), in pack order."""
         return [r for r in self.data.get("rules", []) or [] if r.get("kind") == kind]
+
+    # --- compliance (mediagov.compliance scans these)
+    def compliance_rules(self) -> list[RuleSpec]:
+        """Every rule the scans evaluate: filing deadlines, quotas, staffing, then the `rules:` list."""
+        specs: list[RuleSpec] = []
+        for kind in self.filing_kinds:
+            raw = self.data.get("deadlines", {}).get(kind)
+            if raw:
+                specs.append(self._spec(raw, "filing_deadline", f"deadline.{kind}", {"filing": kind}))
+        for section in ("quotas", "staffing"):
+            for raw in self.data.get(section, []) or []:
+                specs.append(self._spec(raw, raw["kind"], f"{section[:5]}.{raw['kind']}", None))
+        for raw in self.data.get("rules", []) or []:
+            specs.append(self._spec(raw, raw["kind"], raw["kind"], None))
+        return specs
+
+    @staticmethod
+    def _spec(raw: dict, kind: str, default_id: str, params: dict | None) -> RuleSpec:
+        if params is None:
+            params = {k: v for k, v in raw.items() if k not in RULE_META_KEYS}
+        return RuleSpec(
+            id=raw.get("id") or default_id,
+            kind=kind,
+            article=raw.get("article", ""),
+            params=params,
+            level=raw.get("level", "error"),
+            text=raw.get("text", ""),
+            severity=raw.get("severity", ""),
+            action=raw.get("action", ""),
+            rectify=raw.get("rectify"),
+        )
+
+    @property
+    def sanctions(self) -> dict:
+        """The sanction ladder's article and the rectification period a sanction gives (DUT 第十九条)."""
+        return {"rectify": DEFAULT_RECTIFY, **(self.data.get("sanctions") or {})}
+
+    @property
+    def reminders(self) -> dict:
+        return {**DEFAULT_REMINDERS, **(self.data.get("reminders") or {})}
 
     # --- misc
     @property

@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+import yaml
 from django.db import transaction
 from django.utils import timezone
 
@@ -109,15 +110,34 @@ def policy_load(*, text: str, source: str = "", user=None) -> Institution:
     return policy_apply(text=text, source=source, user=user).institution
 
 
+def _is_example_pack(path) -> bool:
+    """Whether the pack file says `example: true` (see `example_pack_codes`)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # a broken pack stays listed as shipped, so `policy list` shows its errors
+    return isinstance(data, dict) and data.get("example") is True
+
+
 def shipped_pack_codes() -> list[str]:
-    """Codes of the packs shipped with mediagov (src/mediagov/policy/packs/<code>.yaml)."""
-    return sorted(p.stem for p in PACKS_DIR.glob("*.yaml"))
+    """Codes of the packs shipped with mediagov (src/mediagov/policy/packs/<code>.yaml), examples excluded."""
+    return sorted(p.stem for p in PACKS_DIR.glob("*.yaml") if not _is_example_pack(p))
+
+
+def example_pack_codes() -> list[str]:
+    """Codes of the example packs in src/mediagov/policy/packs/ (`example: true`: written from a partly
+    retrieved text, not confirmed by the institution). They are not shipped packs: `--shipped`, the admin's
+    reload and the demo do not use them; load one by its path (`mediagov policy load .../packs/hfut.yaml`)."""
+    return sorted(p.stem for p in PACKS_DIR.glob("*.yaml") if _is_example_pack(p))
 
 
 def shipped_pack_text(code: str) -> str:
     if not isinstance(code, str) or not SLUG_RE.match(code) or code not in shipped_pack_codes():
         known = "、".join(shipped_pack_codes())
-        raise DomainError(f"没有代码为“{code}”的内置政策包（内置：{known}）", code="policy_unknown")
+        hint = ""
+        if isinstance(code, str) and code in example_pack_codes():
+            hint = f"；{code} 是示例政策包，请用文件路径加载：mediagov policy load {shipped_pack_path(code)}"
+        raise DomainError(f"没有代码为“{code}”的内置政策包（内置：{known}{hint}）", code="policy_unknown")
     return shipped_pack_path(code).read_text(encoding="utf-8")
 
 

@@ -50,7 +50,14 @@ DEADLINE_ANCHORS = ("creation", "opening", "publication", "change", "closure")
 DEADLINE_DIRECTIONS = ("after", "before")
 LEVELS = ("error", "warning")
 RULE_LEVELS = ("error", "warning", "info")
-GUIDANCE_WHERE = ("filing", "account", "dashboard")
+GUIDANCE_WHERE = ("filing", "account", "dashboard", "compliance")
+SEVERITIES = ("low", "medium", "high", "urgent")
+ANNUAL_WINDOWS = ("rolling", "calendar_year")
+REPORT_CADENCES = ("monthly", "annual")
+UNFILED_FROM = ("known", "creation", "publication")
+PRIOR_REQUIRES = ("approved", "submitted")
+AUDIENCES = ("unit_head", "propaganda")
+CHANNELS = ("inapp", "email", "wecom", "dingtalk")
 FORM_LAYOUTS = ("dut", "yufe")
 HOST = "host"  # owner_kinds.routes.<kind>.supervisor: the account's own unit supervises (所在单位监管)
 
@@ -90,6 +97,41 @@ VALUE_LABELS = {
     "account": "帐号页面",
     "dashboard": "工作台",
     "default": "默认",
+    "compliance": "合规检查页面",
+    "low": "提示",
+    "medium": "一般",
+    "high": "严重",
+    "urgent": "紧急",
+    "rolling": "滚动一年（检查日前365天）",
+    "calendar_year": "上一自然年",
+    "monthly": "每月",
+    "annual": "每年",
+    "known": "帐号录入系统",
+    "unit_head": "单位负责人",
+    "propaganda": "党委宣传部",
+    "inapp": "站内消息",
+    "email": "电子邮件",
+    "wecom": "企业微信群机器人",
+    "dingtalk": "钉钉群机器人",
+    "approved": "审批通过",
+    "submitted": "提交申请",
+    # rule kinds, so that a wrong `kind` is answered with what each kind checks
+    "filing_deadline": "备案超过时限",
+    "main_account_per_platform": "一个单位在一个平台上的主体账户数",
+    "app_per_category": "一个单位每种类型的客户端数",
+    "direct_responsible_on_staff": "直接责任人须为在岗教职工",
+    "verified_admins_on_staff": "已认证帐号的管理员须为在岗在编教职工",
+    "payment_needs_approval": "在线支付须经批准",
+    "data_integration_needs_approval": "对接学校数据须经审批",
+    "guiding_teacher_for_student_accounts": "帐号须有在岗指导教师，默认仅学生组织帐号",
+    "admins_on_roster": "管理员离校未交接",
+    "min_admins": "管理员人数下限",
+    "unfiled_account": "帐号未备案",
+    "prior_approval": "先审批（申请）后开设",
+    "inactivity_months": "连续N个自然月未更新",
+    "inactivity_annual": "一年发布少于N条",
+    "inactivity_days": "最近N天未更新",
+    "report_window": "报表（年审材料）未按时报送",
 }
 
 
@@ -192,6 +234,13 @@ class OneOf(Spec):
 
 
 @dataclass(frozen=True)
+class Bool(Spec):
+    def check(self, value, path, out):
+        if not isinstance(value, bool):
+            out.append(_wrong_type(path, "布尔值（true 或 false）", value))
+
+
+@dataclass(frozen=True)
 class IsoDate(Spec):
     def check(self, value, path, out):
         if value is None or isinstance(value, bool | int | float | list | dict):
@@ -213,7 +262,7 @@ class IsoDate(Spec):
 class Seq(Spec):
     item: Spec = field(default_factory=Text)
     nonempty: bool = False
-    unique: bool = False  # for lists of scalars: no value twice
+    unique: bool = False  # for lists of texts or integers: no value twice
 
     def check(self, value, path, out):
         if not isinstance(value, list):
@@ -225,7 +274,7 @@ class Seq(Spec):
         for i, item in enumerate(value):
             item_path = f"{path}[{i}]"
             self.item.check(item, item_path, out)
-            if self.unique and isinstance(item, str):
+            if self.unique and isinstance(item, str | int) and not isinstance(item, bool):
                 if item in seen:
                     out.append(PackError(item_path, f"“{item}”重复出现"))
                 seen.add(item)
@@ -359,6 +408,19 @@ EXTRA_STEP = Mapping(
         "article": ARTICLE,
     }
 )
+# A period counted from a date, e.g. the time a finding gives to rectify: {amount: 10, unit: working_days}.
+PERIOD = Mapping(fields={"amount": Integer(min=0), "unit": OneOf(values=DEADLINE_UNITS, what="时间单位")})
+# An annual window announced by that year's notice (年审通知): the review of `year`, from `first` to `last`.
+ANNOUNCED_WINDOW = Mapping(
+    fields={"year": Integer(min=2000, max=2100), "first": IsoDate(), "last": IsoDate()}
+)
+# What a compliance rule may add to say how its findings read and are handled (see docs/policy-packs.md).
+FINDING_FIELDS: dict[str, Spec] = {
+    "id": optional(Text(max_len=60, pattern=SLUG_RE, pattern_hint=SLUG_HINT)),
+    "severity": optional(OneOf(values=SEVERITIES, what="严重程度")),
+    "action": optional(Text(max_len=300)),
+    "rectify": optional(PERIOD),
+}
 DEADLINE = Mapping(
     fields={
         "amount": Integer(min=0),
@@ -367,6 +429,7 @@ DEADLINE = Mapping(
         "direction": optional(OneOf(values=DEADLINE_DIRECTIONS, what="方向")),
         "article": ARTICLE,
         "text": optional(Text()),
+        **FINDING_FIELDS,
     }
 )
 
@@ -381,16 +444,32 @@ QUOTA_COMMON: dict[str, Spec] = {
     "level": LEVEL,
     "article": ARTICLE,
     "text": optional(Text()),
+    **FINDING_FIELDS,
 }
 STAFFING_KINDS: dict[str, dict[str, Spec]] = {
     "direct_responsible_on_staff": {},
     "verified_admins_on_staff": {},
     "payment_needs_approval": {},
     "data_integration_needs_approval": {},
-    "guiding_teacher_for_student_accounts": {},
+    # The account has an on-staff guiding teacher (指导教师). By default only accounts of student organisations
+    # (youth: WHUT 学生组织新媒体的指导教师); `owner_kinds` widens it, e.g. to every owner kind (HFUT 年审:
+    # 无在职教师指导审核的帐号须注销).
+    "guiding_teacher_for_student_accounts": {
+        "owner_kinds": optional(
+            Seq(item=OneOf(values=UNIT_KINDS, what="主体类别"), nonempty=True, unique=True)
+        )
+    },
+    # No administrator of an account has left the staff roster while still listed on the account (HFUT 年审:
+    # 运营人员离校且未妥善交接的帐号须注销).
+    "admins_on_roster": {},
     "min_admins": {"min": Integer(min=1)},
 }
-STAFFING_COMMON: dict[str, Spec] = {"level": LEVEL, "article": ARTICLE, "text": optional(Text())}
+STAFFING_COMMON: dict[str, Spec] = {
+    "level": LEVEL,
+    "article": ARTICLE,
+    "text": optional(Text()),
+    **FINDING_FIELDS,
+}
 
 # `rules:` entries: what every rule needs, and the kinds whose other fields are checked strictly. Kinds not
 # listed here are accepted as they are (only `kind`, `article`, `level` and `text` are checked), so a pack
@@ -401,12 +480,48 @@ RULE_COMMON: dict[str, Spec] = {
     "article": ARTICLE,
     "level": optional(OneOf(values=RULE_LEVELS, what="级别")),
     "text": optional(Text()),
+    **FINDING_FIELDS,
 }
-RULE_KINDS: dict[str, dict[str, Spec]] = {}
+# The compliance catalogue's kinds that live under `rules:` (mediagov.compliance.rules implements each;
+# a test checks the two lists agree). Filing deadlines, quotas and staffing rules are read from their own
+# sections (`deadlines:`, `quotas:`, `staffing:`) and scanned too.
+RULE_KINDS: dict[str, dict[str, Spec]] = {
+    # An account in the registry that was never filed, `within` a period of `from` (default: known).
+    "unfiled_account": {
+        "within": PERIOD,
+        "from": optional(OneOf(values=UNFILED_FROM, what="起算点")),
+    },
+    # No post for `months` consecutive full calendar months (DUT 第十二条: 连续2个月不更新).
+    "inactivity_months": {"months": Integer(min=1, max=24)},
+    # Fewer than `min_posts` posts in a year (DUT 第十二条: 一年更新少于20条).
+    "inactivity_annual": {
+        "min_posts": Integer(min=1),
+        "window": optional(OneOf(values=ANNUAL_WINDOWS, what="统计区间")),
+    },
+    # No post within the last `days` calendar days (国办 2019 indicators: 监测时间点前2周内无更新).
+    "inactivity_days": {"days": Integer(min=1, max=366)},
+    # The account exists on its platform (created_on, on or after the regulation's publication) while its
+    # new filing is not yet approved (`requires: approved`, DLOU 第四条: 审核后方可实施) or not even
+    # submitted (`requires: submitted`, HFUT 第五条: 事先须向党委宣传部提出申请). No grace period.
+    "prior_approval": {"requires": optional(OneOf(values=PRIOR_REQUIRES, what="开设前须完成的环节"))},
+    # A report due in a window: monthly (YUFE 第十五条: 1–5日) or annual (年检): either the same window every
+    # year (`month` + days) or the window each year's notice announces (`windows`, HFUT 2020/2021 年审).
+    # Which fields a cadence needs is checked in `_check_rules`.
+    "report_window": {
+        "cadence": OneOf(values=REPORT_CADENCES, what="报送周期"),
+        "first_day": optional(Integer(min=1, max=31)),
+        "last_day": optional(Integer(min=1, max=31)),
+        "month": optional(Integer(min=1, max=12)),
+        "windows": optional(Seq(item=ANNOUNCED_WINDOW)),
+    },
+}
 
 PACK_SCHEMA = Mapping(
     fields={
         "pack_version": Integer(),
+        # true: an example pack written from a partly retrieved text, not confirmed by the institution. It is
+        # not offered as a shipped pack (`--shipped`, the admin's reload); load it by its file path.
+        "example": optional(Bool()),
         "institution": Mapping(
             fields={
                 "code": Text(max_len=32, pattern=SLUG_RE, pattern_hint=SLUG_HINT),
@@ -497,6 +612,31 @@ PACK_SCHEMA = Mapping(
             )
         ),
         "rules": optional(Seq(item=LooseRule())),
+        "sanctions": optional(
+            Mapping(fields={"article": ARTICLE, "rectify": optional(PERIOD), "text": optional(Text())})
+        ),
+        "reminders": optional(
+            Mapping(
+                fields={
+                    "article": optional(ARTICLE),
+                    "unit": optional(OneOf(values=DEADLINE_UNITS, what="时间单位")),
+                    "before": optional(Seq(item=Integer(min=1, max=60), unique=True)),
+                    "on_due_day": optional(Bool()),
+                    "after": optional(Seq(item=Integer(min=1, max=60), unique=True)),
+                    "escalate": optional(
+                        Seq(
+                            item=Mapping(
+                                fields={
+                                    "after": Integer(min=0, max=60),
+                                    "to": OneOf(values=AUDIENCES, what="升级对象"),
+                                }
+                            )
+                        )
+                    ),
+                    "channels": optional(Seq(item=OneOf(values=CHANNELS, what="渠道"), unique=True)),
+                }
+            )
+        ),
     }
 )
 TOP_LEVEL_KEYS: tuple[str, ...] = tuple(PACK_SCHEMA.fields)
@@ -724,7 +864,136 @@ def _check_plain(value: Any, path: str, out: Errors) -> None:
         out.append(PackError(path or "<root>", f"不支持的值类型（{_type_name(value)}）"))
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE_RE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _check_rule_ids(data: dict, out: Errors) -> None:
+    """Rule ids name findings, so they are unique over the whole pack.
+
+    An id is the explicit `id`, else the default the pack gives (`deadline.<kind>`, `quota.<kind>`,
+    `staff.<kind>`, and for `rules:` the kind itself). Defaults of `deadlines`, `quotas` and `staffing`
+    contain a dot, which explicit ids cannot, so only explicit ids and the defaults of `rules:` can clash.
+    """
+    seen: dict[str, str] = {}
+
+    def claim(rid: Any, where: str, path: str) -> None:
+        if not isinstance(rid, str):
+            return
+        if rid in seen:
+            out.append(
+                PackError(path, f"规则编号“{rid}”与 {seen[rid]} 重复（编号用于标识问题，全包内须唯一）")
+            )
+        else:
+            seen[rid] = where
+
+    deadlines = data.get("deadlines")
+    if isinstance(deadlines, dict):
+        for kind, rule in deadlines.items():
+            if isinstance(rule, dict) and "id" in rule:
+                claim(rule["id"], f"deadlines.{kind}", f"deadlines.{kind}.id")
+    for section in ("quotas", "staffing"):
+        for i, rule in _dicts(data.get(section)):
+            if isinstance(rule, dict) and "id" in rule:
+                claim(rule["id"], f"{section}[{i}]", f"{section}[{i}].id")
+    kinds_seen: dict[str, int] = {}
+    for i, rule in _dicts(data.get("rules")):
+        if not isinstance(rule, dict):
+            continue
+        if "id" in rule:
+            claim(rule["id"], f"rules[{i}]", f"rules[{i}].id")
+            continue
+        kind = rule.get("kind")
+        if not isinstance(kind, str):
+            continue
+        if kind in kinds_seen:
+            out.append(PackError(f"rules[{i}].id", f"同一类型“{kind}”有多条规则时，须用 id 给每条一个编号"))
+        else:
+            kinds_seen[kind] = i
+            claim(kind, f"rules[{i}]（未写 id，编号默认为规则类型）", f"rules[{i}].kind")
+
+
+def _check_report_window(rule: dict, path: str, out: Errors) -> None:
+    """A monthly report needs its days; an annual one either a fixed window or the announced ones."""
+    cadence = rule.get("cadence")
+    first, last = rule.get("first_day"), rule.get("last_day")
+    fixed = [k for k in ("month", "first_day", "last_day") if k in rule]
+    if cadence == "monthly":
+        for key in ("first_day", "last_day"):
+            if key not in rule:
+                out.append(
+                    PackError(
+                        f"{path}.{key}", "缺少必填项（每月报送须给出开始日 first_day 和截止日 last_day）"
+                    )
+                )
+        for key in ("month", "windows"):
+            if key in rule:
+                out.append(
+                    PackError(f"{path}.{key}", f"{key} 只用于每年报送（cadence: annual），每月报送不需要")
+                )
+    elif cadence == "annual":
+        if "windows" in rule and fixed:
+            out.append(
+                PackError(
+                    f"{path}.windows",
+                    "每年报送的时间二选一：固定时间（month、first_day、last_day）或逐年公布的时间（windows），"
+                    f"不能同时给出（现同时有 {'、'.join(fixed)}）",
+                )
+            )
+        elif "windows" not in rule:
+            names = {"month": "月份 month", "first_day": "开始日 first_day", "last_day": "截止日 last_day"}
+            for key, name in names.items():
+                if key not in rule:
+                    out.append(
+                        PackError(
+                            f"{path}.{key}", f"每年报送（年检）须给出{name}（或改用逐年公布的时间 windows）"
+                        )
+                    )
+    if _is_int(first) and _is_int(last) and first > last:
+        out.append(PackError(path, f"开始日（{first}日）不能晚于截止日（{last}日）"))
+    month = rule.get("month")
+    if _is_int(month) and 1 <= month <= 12 and _is_int(last) and 1 <= last <= 31:
+        longest = 29 if month == 2 else (30 if month in (4, 6, 9, 11) else 31)
+        if last > longest:
+            out.append(PackError(f"{path}.last_day", f"{month}月最多{longest}天，截止日不能是{last}日"))
+    years: dict[int, int] = {}
+    for j, window in _dicts(rule.get("windows")):
+        if not isinstance(window, dict):
+            continue
+        wpath = f"{path}.windows[{j}]"
+        start, end = _as_date(window.get("first")), _as_date(window.get("last"))
+        if start and end and start > end:
+            out.append(
+                PackError(wpath, f"开始日期（{start.isoformat()}）不能晚于截止日期（{end.isoformat()}）")
+            )
+        year = window.get("year")
+        if _is_int(year):
+            if year in years:
+                out.append(PackError(f"{wpath}.year", f"{year}年度的审核时间与 windows[{years[year]}] 重复"))
+            years.setdefault(year, j)
+
+
+def _check_rules(data: dict, out: Errors) -> None:
+    """Rule ids are unique over the whole pack (they name findings); report windows make sense."""
+    _check_rule_ids(data, out)
+    for i, rule in _dicts(data.get("rules")):
+        if isinstance(rule, dict) and rule.get("kind") == "report_window":
+            _check_report_window(rule, f"rules[{i}]", out)
+
+
 CROSS_CHECKS: list[Callable[[dict, Errors], None]] = [
+    _check_rules,
     _check_version,
     _check_filing_kinds_and_deadlines,
     _check_protected_names,

@@ -126,7 +126,7 @@ def check_data_integration_needs_approval(pack, rule, account, managers) -> list
 
 
 def check_guiding_teacher_for_student_accounts(pack, rule, account, managers) -> list[dict]:
-    if account.owner_kind != "youth":
+    if account.owner_kind not in (rule.get("owner_kinds") or ["youth"]):
         return []
     teacher = account.guiding_teacher
     if teacher is None or not teacher.is_on_staff:
@@ -142,6 +142,14 @@ def check_min_admins(pack, rule, account, managers) -> list[dict]:
     return []
 
 
+def check_admins_on_roster(pack, rule, account, managers) -> list[dict]:
+    left = [m for m in managers if m.role == ManagerRole.ADMIN and m.person and not m.person.on_roster]
+    return [
+        _result(pack, rule, "staff.admin_left", f"管理员{m.name}已不在教职工名册中，须办理交接、更换管理员")
+        for m in left
+    ]
+
+
 CHECKS = {
     "main_account_per_platform": check_main_account_per_platform,
     "app_per_category": check_app_per_category,
@@ -151,6 +159,7 @@ CHECKS = {
     "data_integration_needs_approval": check_data_integration_needs_approval,
     "guiding_teacher_for_student_accounts": check_guiding_teacher_for_student_accounts,
     "min_admins": check_min_admins,
+    "admins_on_roster": check_admins_on_roster,
 }
 
 

@@ -232,6 +232,7 @@ class Filing(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -251,6 +252,8 @@ class Filing(models.Model):
     def submit(self, *, by):
         self.submitted_by = by
         self.submitted_at = timezone.now()
+        if self.first_submitted_at is None:
+            self.first_submitted_at = self.submitted_at
         self.round += 1
 
     @transition(field=state, source=FilingState.SUBMITTED, target=FilingState.APPROVED)

@@ -1,0 +1,36 @@
+from django import forms
+
+from mediagov.registry.models import MediaAccount
+
+
+class PostImportForm(forms.Form):
+    file = forms.FileField(label="发布记录文件（.xlsx 或 .csv）")
+    dry_run = forms.BooleanField(
+        label="仅预检（检查并统计，不写入）", required=False, help_text="先预检，确认无误后再取消勾选正式导入"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["class"] = "form-control"
+        self.fields["dry_run"].widget.attrs["class"] = "form-check-input"
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MediaAccount) -> str:
+        return f"{obj.name}（{obj.get_platform_display()}）"
+
+
+class PostFilterForm(forms.Form):
+    q = forms.CharField(label="搜索标题", required=False)
+    account = AccountChoiceField(
+        label="帐号", queryset=MediaAccount.objects.none(), required=False, empty_label="全部帐号"
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts
+        self.fields["q"].widget.attrs["placeholder"] = "标题关键词"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            )

@@ -1,0 +1,567 @@
+"""Compliance services: scans, the finding lifecycle and sanctions. Views, the CLI, tasks and the API call these.
+
+- `scan_compute(institution, as_of=)` evaluates every rule of the pack against the snapshot as of a date
+  and returns the findings that hold then (nothing is written).
+- `scan_run(...)` computes and, unless the date is earlier than the institution's latest recorded scan,
+  records the result: a holding finding is found again by (rule, account, key), never added twice; an
+  active finding whose condition no longer holds closes itself (state `resolved`, with the date and why).
+- Findings move open → acknowledged → rectified → closed (verified by the department), or are waived by
+  the department with a reason. Nobody verifies a rectification they reported themselves.
+- Sanctions climb the ladder 责令整改 → 关停整改 → 注销账号 (DUT 第十九条), change the account's status,
+  name the accountable people, and are lifted (the account reinstated) once every finding they rest on is
+  closed, resolved or waived.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from mediagov.core import scoping
+from mediagov.core.audit import log_action
+from mediagov.core.errors import DomainError
+from mediagov.core.errors import PermissionDenied as DomainPermissionDenied
+from mediagov.policy.pack import DEFAULT_RECTIFY
+from mediagov.registry.models import AccountStatus, MediaAccount
+from mediagov.workdays.services import CalendarDataMissing, due_date
+
+from .kinds import RULES, FindingDraft
+from .models import (
+    ACTIVE_STATES,
+    SANCTION_RANK,
+    Finding,
+    FindingState,
+    Sanction,
+    SanctionLevel,
+    SanctionState,
+    Scan,
+    ScanTrigger,
+)
+from .snapshot import Snapshot, post_stats_for, snapshot_build
+
+UNIT_LABELS = {"working_days": "个工作日", "calendar_days": "日", "weeks": "周"}
+SANCTION_STATUS = {
+    SanctionLevel.RECTIFY: AccountStatus.RECTIFYING,
+    SanctionLevel.SUSPEND: AccountStatus.SUSPENDED,
+    SanctionLevel.CANCEL: AccountStatus.CANCELLED,
+}
+
+
+class ComplianceError(DomainError):
+    pass
+
+
+# ---------------------------------------------------------------- scans
+@dataclass
+class ScanOutcome:
+    institution: object
+    as_of: date
+    drafts: list[FindingDraft]
+    accounts: dict[int, object]
+    errors: list[str] = field(default_factory=list)
+    scan: Scan | None = None
+    persisted: bool = False
+    opened: int = 0
+    closed: int = 0
+    findings: dict[tuple, Finding] = field(default_factory=dict)  # (rule, account, key) -> recorded finding
+
+
+def _due(draft: FindingDraft, start: date, pack, cache: dict | None = None) -> None:
+    rectify = draft.rectify or DEFAULT_RECTIFY
+    amount, unit = int(rectify["amount"]), rectify["unit"]
+    draft.due_rule = f"{pack.cite(draft.article)}：问题发生后{amount}{UNIT_LABELS[unit]}内整改"
+    key = (start, amount, unit)
+    if cache is not None and key in cache:  # one scan: most findings share the day and the period
+        draft.due, draft.due_error = cache[key]
+        return
+    try:
+        draft.due = due_date(start, amount, unit, "after")
+        draft.due_error = ""
+    except CalendarDataMissing as exc:
+        draft.due, draft.due_error = None, str(exc)
+    if cache is not None:
+        cache[key] = (draft.due, draft.due_error)
+
+
+def scan_compute(institution, *, as_of: date, snapshot: Snapshot | None = None) -> ScanOutcome:
+    snap = snapshot or snapshot_build(institution, as_of)
+    pack = snap.pack
+    drafts: list[FindingDraft] = []
+    errors: list[str] = []
+    for spec in pack.compliance_rules():
+        rule = RULES.get(spec.kind)
+        if rule is None:
+            errors.append(f"{spec.id}：规则类型“{spec.kind}”尚未实现，未检查")
+            continue
+        drafts.extend(rule.evaluate(spec, snap))
+    accounts = {a.id: a for a in snap.accounts}
+    # The rectification period runs from the day a finding was first seen (not from when the condition
+    # began: an old breach found today still gets its full period), as a scan on `as_of` saw it.
+    first_seen = {
+        (rule, account_id, key): seen
+        for rule, account_id, key, seen in Finding.objects.filter(
+            institution=institution, state__in=ACTIVE_STATES
+        ).values_list("rule", "account_id", "key", "first_seen")
+    }
+    due_cache: dict = {}
+    for d in drafts:
+        d.responsible = snap.responsible(accounts[d.account_id])
+        _due(d, min(as_of, first_seen.get((d.rule, d.account_id, d.key), as_of)), pack, due_cache)
+    errors.extend(snap.errors)
+    drafts.sort(key=lambda d: (d.account_id, d.rule, d.key))
+    outcome = ScanOutcome(
+        institution=institution, as_of=as_of, drafts=drafts, accounts=accounts, errors=errors
+    )
+    outcome.findings = _active_findings(institution)
+    return outcome
+
+
+def _active_findings(institution) -> dict[tuple, Finding]:
+    return {
+        (f.rule, f.account_id, f.key): f
+        for f in Finding.objects.filter(institution=institution, state__in=ACTIVE_STATES)
+    }
+
+
+def _latest_recorded(institution) -> date | None:
+    scan = Scan.objects.filter(institution=institution, persisted=True).order_by("-as_of").first()
+    return scan.as_of if scan else None
+
+
+def scan_run(
+    institution,
+    *,
+    as_of: date,
+    trigger: str = ScanTrigger.SCHEDULE,
+    by=None,
+    snapshot: Snapshot | None = None,
+) -> ScanOutcome:
+    """Compute the findings as of `as_of` and record them (see the module docstring)."""
+    outcome = scan_compute(institution, as_of=as_of, snapshot=snapshot)
+    latest = _latest_recorded(institution)
+    persist = latest is None or as_of >= latest
+    with transaction.atomic():
+        scan = Scan.objects.create(
+            institution=institution,
+            as_of=as_of,
+            trigger=trigger,
+            persisted=persist,
+            by=by,
+            accounts=len(outcome.accounts),
+            rules=len(institution.policy.compliance_rules()),
+            holding=len(outcome.drafts),
+            errors=outcome.errors,
+        )
+        outcome.scan = scan
+        if persist:
+            _record(outcome, scan)
+        else:
+            outcome.findings = _active_findings(institution)
+        scan.opened, scan.closed, scan.finished_at = outcome.opened, outcome.closed, timezone.now()
+        scan.save(update_fields=["opened", "closed", "finished_at"])
+    outcome.persisted = persist
+    if persist and outcome.opened:
+        transaction.on_commit(lambda: _notify_opened(scan.pk))
+    return outcome
+
+
+def _suppressed(draft: FindingDraft, done: dict) -> bool:
+    """A waived or verified-closed occurrence is not raised again while the same occurrence holds."""
+    for since in done.get((draft.rule, draft.account_id, draft.key), ()):
+        if draft.since is None or since is None or since == draft.since:
+            return True
+    return False
+
+
+def _record(outcome: ScanOutcome, scan: Scan) -> None:
+    institution, as_of = outcome.institution, outcome.as_of
+    pack = institution.policy
+    active = {
+        (f.rule, f.account_id, f.key): f
+        for f in Finding.objects.select_for_update().filter(institution=institution, state__in=ACTIVE_STATES)
+    }
+    done: dict[tuple, list] = {}
+    for rule, account_id, key, since in Finding.objects.filter(
+        institution=institution, state__in=[FindingState.WAIVED, FindingState.CLOSED]
+    ).values_list("rule", "account_id", "key", "since"):
+        done.setdefault((rule, account_id, key), []).append(since)
+
+    holding: set[tuple] = set()
+    to_update, to_create = [], []
+    seen_only: dict[date, list[int]] = {}  # unchanged but for last_seen: one UPDATE, not bulk_update's CASEs
+    for d in outcome.drafts:
+        k = (d.rule, d.account_id, d.key)
+        if k in holding:
+            continue
+        holding.add(k)
+        finding = active.get(k)
+        if finding is not None:
+            unchanged = (
+                finding.title == d.title
+                and finding.message == d.message
+                and finding.evidence == d.evidence
+                and (finding.severity, finding.action, finding.responsible)
+                == (d.severity, d.action, d.responsible)
+                and not (finding.due_date is None and d.due is not None)
+            )
+            finding.last_seen = max(finding.last_seen, as_of)
+            finding.title, finding.message, finding.evidence = d.title, d.message, d.evidence
+            finding.severity, finding.action, finding.responsible = d.severity, d.action, d.responsible
+            if finding.due_date is None and d.due is not None:
+                finding.due_date, finding.due_rule, finding.due_error = d.due, d.due_rule, ""
+            if unchanged:
+                seen_only.setdefault(finding.last_seen, []).append(finding.pk)
+            else:
+                to_update.append(finding)
+            continue
+        if _suppressed(d, done):
+            continue
+        to_create.append(
+            Finding(
+                institution=institution,
+                account_id=d.account_id,
+                rule=d.rule,
+                kind=d.kind,
+                key=d.key,
+                regulation=pack.title,
+                article=d.article,
+                title=d.title,
+                message=d.message,
+                evidence=d.evidence,
+                severity=d.severity,
+                action=d.action,
+                responsible=d.responsible,
+                since=d.since,
+                due_date=d.due,
+                due_rule=d.due_rule,
+                due_error=d.due_error,
+                first_seen=as_of,
+                last_seen=as_of,
+                first_scan=scan,
+            )
+        )
+    Finding.objects.bulk_update(
+        to_update,
+        [
+            "last_seen",
+            "title",
+            "message",
+            "evidence",
+            "severity",
+            "action",
+            "responsible",
+            "due_date",
+            "due_rule",
+            "due_error",
+        ],
+        batch_size=500,
+    )
+    for day, pks in seen_only.items():
+        for i in range(0, len(pks), 5000):
+            Finding.objects.filter(pk__in=pks[i : i + 5000]).update(last_seen=day)
+    for finding in to_create:  # save() so history and the audit trail see each new finding
+        finding.save()
+        log_action(finding, "finding.opened", data={"rule": finding.rule, "as_of": as_of.isoformat()})
+    outcome.opened = len(to_create)
+
+    undecided = {line.split("：")[0].split(":")[0] for line in outcome.errors}
+    rule_ids = {spec.id for spec in pack.compliance_rules()}
+    closed = 0
+    for k, finding in active.items():
+        if k in holding or finding.rule in undecided:
+            continue
+        account = outcome.accounts.get(finding.account_id)
+        if account is not None and account.status == AccountStatus.SUSPENDED:
+            continue  # 关停整改: frozen until the department lifts the sanction
+        if finding.rule not in rule_ids:
+            why = "该规则已不在政策包中"
+        elif account is None or account.status == AccountStatus.CANCELLED:
+            why = "帐号已注销"
+        else:
+            why = "扫描时问题已不存在"
+        finding.resolve()
+        finding.closed_on, finding.closed_at, finding.close_note = as_of, timezone.now(), why
+        finding.save()
+        log_action(finding, "finding.resolved", data={"as_of": as_of.isoformat(), "why": why})
+        closed += 1
+    outcome.closed = closed
+    outcome.findings = _active_findings(institution)
+
+
+def _notify_opened(scan_id: int) -> None:
+    """Tell the responsible people about the findings a scan opened (in-app and the configured channels)."""
+    try:
+        from mediagov.notifications.services import finding_opened_notify
+    except ImportError:  # pragma: no cover - the notifications app is always installed
+        return
+    for finding in Finding.objects.filter(first_scan_id=scan_id).select_related("account", "institution"):
+        finding_opened_notify(finding)
+
+
+def scan_institutions(*, as_of: date, trigger: str = ScanTrigger.SCHEDULE) -> list[ScanOutcome]:
+    """The scheduled scan: every institution with a pack."""
+    from mediagov.org.models import Institution
+
+    institutions = list(Institution.objects.exclude(pack={}).order_by("code"))
+    # The posts are read once for all of them, not once per institution (docs/performance.md).
+    stats, windows = post_stats_for(institutions, as_of)
+    return [
+        scan_run(
+            inst,
+            as_of=as_of,
+            trigger=trigger,
+            snapshot=snapshot_build(inst, as_of, post_stats=stats, windows=windows),
+        )
+        for inst in institutions
+    ]
+
+
+def finding_json(outcome: ScanOutcome, draft: FindingDraft) -> dict:
+    """One finding of the `mediagov scan --json` contract (docs/compliance.md)."""
+    account = outcome.accounts[draft.account_id]
+    recorded = outcome.findings.get((draft.rule, draft.account_id, draft.key))
+    due = draft.due
+    pack = outcome.institution.policy
+    return {
+        "rule": draft.rule,
+        "kind": draft.kind,
+        "regulation": pack.title,
+        "article": draft.article,
+        "citation": pack.cite(draft.article),
+        "account": {
+            "id": account.id,
+            "name": account.name,
+            "platform": account.platform,
+            "platform_id": account.platform_id,
+        },
+        "title": draft.title,
+        "message": draft.message,
+        "severity": draft.severity,
+        "action": draft.action,
+        "responsible": draft.responsible,
+        "since": draft.since.isoformat() if draft.since else None,
+        "due": due.isoformat() if due else None,
+        "due_rule": draft.due_rule,
+        "evidence": draft.evidence,
+        "key": draft.key,
+        "finding_id": recorded.pk if recorded is not None else None,
+        "state": recorded.state if recorded is not None else None,
+    }
+
+
+# ---------------------------------------------------------------- the finding lifecycle
+def _locked(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update().select_related("account", "institution").get(pk=finding.pk)
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise DomainPermissionDenied(message)
+
+
+def _can_answer(user, finding) -> bool:
+    return user.has_perm("compliance.answer_finding", finding)
+
+
+def _is_department(user, finding) -> bool:
+    return scoping.is_department(user, finding.institution)
+
+
+def _state_error(finding: Finding, what: str) -> ComplianceError:
+    return ComplianceError(f"问题当前状态为“{finding.get_state_display()}”，不能{what}")
+
+
+@transaction.atomic
+def finding_acknowledge(finding: Finding, *, by, note: str = "") -> Finding:
+    finding = _locked(finding)
+    _require(_can_answer(by, finding), "只有帐号所在单位的人员或党委宣传部可以确认问题")
+    if finding.state != FindingState.OPEN:
+        raise _state_error(finding, "确认")
+    finding.acknowledge()
+    finding.acknowledged_by, finding.acknowledged_at = by, timezone.now()
+    finding.save()
+    log_action(finding, "finding.acknowledged", user=by, data={"note": note} if note else None)
+    return finding
+
+
+@transaction.atomic
+def finding_rectify(finding: Finding, *, by, description: str, url: str = "") -> Finding:
+    finding = _locked(finding)
+    _require(_can_answer(by, finding), "只有帐号所在单位的人员或党委宣传部可以报告整改")
+    if finding.state not in (FindingState.OPEN, FindingState.ACKNOWLEDGED):
+        raise _state_error(finding, "报告整改")
+    if not description.strip():
+        raise ComplianceError("请填写整改情况（做了什么、何时完成）")
+    finding.rectify()
+    finding.rectification, finding.rectification_url = description.strip(), url.strip()
+    finding.rectified_by, finding.rectified_at = by, timezone.now()
+    if finding.acknowledged_at is None:
+        finding.acknowledged_by, finding.acknowledged_at = by, finding.rectified_at
+    finding.save()
+    log_action(finding, "finding.rectified", user=by, data={"description": finding.rectification, "url": url})
+    return finding
+
+
+@transaction.atomic
+def finding_verify(finding: Finding, *, by, note: str = "") -> Finding:
+    finding = _locked(finding)
+    _require(_is_department(by, finding), "只有党委宣传部可以核验整改")
+    if finding.state != FindingState.RECTIFIED:
+        raise _state_error(finding, "核验")
+    if finding.rectified_by_id == by.pk:
+        raise ComplianceError("不能核验本人报告的整改，请由党委宣传部其他人员核验")
+    finding.verify()
+    finding.closed_by, finding.closed_at = by, timezone.now()
+    finding.closed_on, finding.close_note = timezone.localdate(), note.strip() or "整改已核验"
+    finding.save()
+    log_action(finding, "finding.verified", user=by, data={"note": note} if note else None)
+    return finding
+
+
+@transaction.atomic
+def finding_reject_rectification(finding: Finding, *, by, note: str) -> Finding:
+    finding = _locked(finding)
+    _require(_is_department(by, finding), "只有党委宣传部可以退回整改")
+    if finding.state != FindingState.RECTIFIED:
+        raise _state_error(finding, "退回整改")
+    if not note.strip():
+        raise ComplianceError("退回整改须说明理由")
+    finding.reject_rectification()
+    finding.save()
+    log_action(finding, "finding.rectification_rejected", user=by, data={"note": note.strip()})
+    return finding
+
+
+@transaction.atomic
+def finding_waive(finding: Finding, *, by, reason: str) -> Finding:
+    finding = _locked(finding)
+    _require(_is_department(by, finding), "只有党委宣传部可以豁免问题")
+    if finding.state not in ACTIVE_STATES:
+        raise _state_error(finding, "豁免")
+    if not reason.strip():
+        raise ComplianceError("豁免须说明理由")
+    finding.waive()
+    finding.closed_by, finding.closed_at = by, timezone.now()
+    finding.closed_on, finding.close_note = timezone.localdate(), reason.strip()
+    finding.save()
+    log_action(finding, "finding.waived", user=by, data={"reason": reason.strip()})
+    return finding
+
+
+# ---------------------------------------------------------------- sanctions
+def sanction_accountable(account: MediaAccount) -> list[dict]:
+    """问责对象: the first and the direct responsible persons of the account."""
+    out = []
+    first = account.first_responsible or account.responsible_unit.first_responsible
+    for role, person in (("first_responsible", first), ("direct_responsible", account.direct_responsible)):
+        if person is not None:
+            out.append(
+                {"role": role, "person_id": person.pk, "name": person.name, "staff_no": person.staff_no}
+            )
+    return out
+
+
+def _active_sanction(account) -> Sanction | None:
+    return Sanction.objects.select_for_update().filter(account=account, state=SanctionState.ACTIVE).first()
+
+
+@transaction.atomic
+def sanction_issue(
+    *, account: MediaAccount, level: str, findings, reason: str, by, deadline: date | None = None
+) -> Sanction:
+    account = MediaAccount.objects.select_for_update().select_related("institution").get(pk=account.pk)
+    _require(scoping.is_department(by, account.institution), "只有党委宣传部可以作出处理决定")
+    if level not in SanctionLevel.values:
+        raise ComplianceError(f"未知的处理措施“{level}”")
+    findings = list(findings)
+    if not findings:
+        raise ComplianceError("处理决定须依据至少一个问题")
+    if any(f.account_id != account.pk for f in findings):
+        raise ComplianceError("所选问题不属于该帐号")
+    if not reason.strip():
+        raise ComplianceError("请填写处理理由")
+    if account.status == AccountStatus.CANCELLED:
+        raise ComplianceError("帐号已注销，不能再作处理")
+    pack = account.institution.policy
+    conf = pack.sanctions
+    current = _active_sanction(account)
+    if current is not None and SANCTION_RANK[current.level] >= SANCTION_RANK[level]:
+        raise ComplianceError(
+            f"帐号已有“{current.get_level_display()}”处理在执行，只能升级为更严厉的措施，或先解除"
+        )
+    if deadline is None and level != SanctionLevel.CANCEL:
+        rectify = conf.get("rectify") or DEFAULT_RECTIFY
+        try:
+            deadline = due_date(timezone.localdate(), int(rectify["amount"]), rectify["unit"], "after")
+        except CalendarDataMissing as exc:
+            raise ComplianceError(f"无法计算整改期限：{exc}；请手工填写整改期限") from exc
+    sanction = Sanction.objects.create(
+        institution=account.institution,
+        account=account,
+        level=level,
+        regulation=pack.title,
+        article=conf.get("article", ""),
+        reason=reason.strip(),
+        deadline=deadline if level != SanctionLevel.CANCEL else None,
+        accountable=sanction_accountable(account),
+        previous_status=current.previous_status if current else account.status,
+        issued_by=by,
+        state=SanctionState.FINAL if level == SanctionLevel.CANCEL else SanctionState.ACTIVE,
+    )
+    sanction.findings.set(findings)
+    if current is not None:
+        current.escalate()
+        current.escalated_to = sanction
+        current.save()
+        log_action(current, "sanction.escalated", user=by, data={"to": level})
+    old_status = account.status
+    account.status = SANCTION_STATUS[level]
+    fields = ["status"]
+    if level == SanctionLevel.CANCEL:
+        account.alliance_member = False
+        fields.append("alliance_member")
+    account.save(update_fields=fields + ["updated"])
+    log_action(
+        sanction,
+        "sanction.issued",
+        user=by,
+        data={"level": level, "findings": [f.pk for f in findings], "status": [old_status, account.status]},
+    )
+    transaction.on_commit(lambda: _notify_sanction(sanction.pk))
+    return sanction
+
+
+@transaction.atomic
+def sanction_lift(sanction: Sanction, *, by, note: str) -> Sanction:
+    """Reinstate the account once every finding the sanction rests on is closed, resolved or waived."""
+    sanction = (
+        Sanction.objects.select_for_update().select_related("account", "institution").get(pk=sanction.pk)
+    )
+    _require(scoping.is_department(by, sanction.institution), "只有党委宣传部可以解除处理")
+    if sanction.state != SanctionState.ACTIVE:
+        raise ComplianceError(f"处理决定当前状态为“{sanction.get_state_display()}”，不能解除")
+    pending = [f for f in sanction.findings.all() if f.state in ACTIVE_STATES]
+    if pending:
+        names = "、".join(f"{f.title}（{f.get_state_display()}）" for f in pending)
+        raise ComplianceError(f"以下问题尚未核验整改，不能恢复运营：{names}")
+    if not note.strip():
+        raise ComplianceError("请填写解除说明（整改核验情况）")
+    sanction.lift()
+    sanction.lifted_by, sanction.lifted_at, sanction.lift_note = by, timezone.now(), note.strip()
+    sanction.save()
+    account = MediaAccount.objects.select_for_update().get(pk=sanction.account_id)
+    account.status = sanction.previous_status or AccountStatus.ACTIVE
+    account.save(update_fields=["status", "updated"])
+    log_action(
+        sanction, "sanction.lifted", user=by, data={"note": sanction.lift_note, "status": account.status}
+    )
+    return sanction
+
+
+def _notify_sanction(sanction_id: int) -> None:
+    try:
+        from mediagov.notifications.services import sanction_issued_notify
+    except ImportError:  # pragma: no cover
+        return
+    sanction_issued_notify(Sanction.objects.select_related("account", "institution").get(pk=sanction_id))
