@@ -21,7 +21,8 @@ def spec(kind, article="第X条", **params):
 
 def run(inst, kind, as_of, **params):
     rule, rule_spec = RULES[kind], spec(kind, **params)
-    return rule.evaluate(rule_spec, snapshot_build(inst, as_of, windows=rule.windows(rule_spec, as_of)))
+    snap = snapshot_build(inst, as_of, windows=rule.windows(rule_spec, as_of), reads=rule.reads)
+    return rule.evaluate(rule_spec, snap)
 
 
 @pytest.fixture

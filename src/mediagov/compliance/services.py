@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from mediagov.core import scoping
 from mediagov.core.audit import log_action
+from mediagov.core.bulk import gc_paused
 from mediagov.core.errors import DomainError
 from mediagov.core.errors import PermissionDenied as DomainPermissionDenied
 from mediagov.policy.pack import DEFAULT_RECTIFY
@@ -38,7 +39,7 @@ from .models import (
     Scan,
     ScanTrigger,
 )
-from .snapshot import Snapshot, post_stats_for, snapshot_build
+from .snapshot import Snapshot, snapshot_build, snapshots_build
 
 UNIT_LABELS = {"working_days": "个工作日", "calendar_days": "日", "weeks": "周"}
 SANCTION_STATUS = {
@@ -70,21 +71,26 @@ class ScanOutcome:
 def _due(draft: FindingDraft, start: date, pack, cache: dict | None = None) -> None:
     rectify = draft.rectify or DEFAULT_RECTIFY
     amount, unit = int(rectify["amount"]), rectify["unit"]
-    draft.due_rule = f"{pack.cite(draft.article)}：问题发生后{amount}{UNIT_LABELS[unit]}内整改"
-    key = (start, amount, unit)
-    if cache is not None and key in cache:  # one scan: most findings share the day and the period
-        draft.due, draft.due_error = cache[key]
+    key = (start, amount, unit, draft.article)
+    if cache is not None and key in cache:  # one scan: most findings share the day, period and article
+        draft.due, draft.due_error, draft.due_rule = cache[key]
         return
+    draft.due_rule = f"{pack.cite(draft.article)}：问题发生后{amount}{UNIT_LABELS[unit]}内整改"
     try:
         draft.due = due_date(start, amount, unit, "after")
         draft.due_error = ""
     except CalendarDataMissing as exc:
         draft.due, draft.due_error = None, str(exc)
     if cache is not None:
-        cache[key] = (draft.due, draft.due_error)
+        cache[key] = (draft.due, draft.due_error, draft.due_rule)
 
 
-def scan_compute(institution, *, as_of: date, snapshot: Snapshot | None = None) -> ScanOutcome:
+@gc_paused()
+def scan_compute(
+    institution, *, as_of: date, snapshot: Snapshot | None = None, active: dict | None = None
+) -> ScanOutcome:
+    """The findings that hold as of `as_of`, nothing written. `snapshot` and `active` (the institution's
+    active findings, `active_findings_of`) are read here unless the caller read them for many institutions."""
     snap = snapshot or snapshot_build(institution, as_of)
     pack = snap.pack
     drafts: list[FindingDraft] = []
@@ -98,30 +104,31 @@ def scan_compute(institution, *, as_of: date, snapshot: Snapshot | None = None) 
     accounts = {a.id: a for a in snap.accounts}
     # The rectification period runs from the day a finding was first seen (not from when the condition
     # began: an old breach found today still gets its full period), as a scan on `as_of` saw it.
-    first_seen = {
-        (rule, account_id, key): seen
-        for rule, account_id, key, seen in Finding.objects.filter(
-            institution=institution, state__in=ACTIVE_STATES
-        ).values_list("rule", "account_id", "key", "first_seen")
-    }
+    if active is None:
+        active = active_findings_of([institution])[institution.pk]
+    first_seen = {key: f.first_seen for key, f in active.items()}
     due_cache: dict = {}
+    responsible: dict[int, list] = {}
     for d in drafts:
-        d.responsible = snap.responsible(accounts[d.account_id])
+        if d.account_id not in responsible:
+            responsible[d.account_id] = snap.responsible(accounts[d.account_id])
+        d.responsible = responsible[d.account_id]
         _due(d, min(as_of, first_seen.get((d.rule, d.account_id, d.key), as_of)), pack, due_cache)
     errors.extend(snap.errors)
     drafts.sort(key=lambda d: (d.account_id, d.rule, d.key))
     outcome = ScanOutcome(
         institution=institution, as_of=as_of, drafts=drafts, accounts=accounts, errors=errors
     )
-    outcome.findings = _active_findings(institution)
+    outcome.findings = active
     return outcome
 
 
-def _active_findings(institution) -> dict[tuple, Finding]:
-    return {
-        (f.rule, f.account_id, f.key): f
-        for f in Finding.objects.filter(institution=institution, state__in=ACTIVE_STATES)
-    }
+def active_findings_of(institutions) -> dict[int, dict[tuple, Finding]]:
+    """The active findings of each institution, by (rule, account, key): one query for all of them."""
+    out: dict[int, dict[tuple, Finding]] = {inst.pk: {} for inst in institutions}
+    for f in Finding.objects.filter(institution__in=list(out), state__in=ACTIVE_STATES).order_by():
+        out[f.institution_id][(f.rule, f.account_id, f.key)] = f
+    return out
 
 
 def _latest_recorded(institution) -> date | None:
@@ -136,9 +143,10 @@ def scan_run(
     trigger: str = ScanTrigger.SCHEDULE,
     by=None,
     snapshot: Snapshot | None = None,
+    active: dict | None = None,
 ) -> ScanOutcome:
     """Compute the findings as of `as_of` and record them (see the module docstring)."""
-    outcome = scan_compute(institution, as_of=as_of, snapshot=snapshot)
+    outcome = scan_compute(institution, as_of=as_of, snapshot=snapshot, active=active)
     latest = _latest_recorded(institution)
     persist = latest is None or as_of >= latest
     with transaction.atomic():
@@ -157,7 +165,7 @@ def scan_run(
         if persist:
             _record(outcome, scan)
         else:
-            outcome.findings = _active_findings(institution)
+            outcome.findings = active_findings_of([institution])[institution.pk]
         scan.opened, scan.closed, scan.finished_at = outcome.opened, outcome.closed, timezone.now()
         scan.save(update_fields=["opened", "closed", "finished_at"])
     outcome.persisted = persist
@@ -286,17 +294,18 @@ def _record(outcome: ScanOutcome, scan: Scan) -> None:
         log_action(finding, "finding.resolved", data={"as_of": as_of.isoformat(), "why": why})
         closed += 1
     outcome.closed = closed
-    outcome.findings = _active_findings(institution)
+    outcome.findings = active_findings_of([institution])[institution.pk]
 
 
 def _notify_opened(scan_id: int) -> None:
     """Tell the responsible people about the findings a scan opened (in-app and the configured channels)."""
-    try:
-        from mediagov.notifications.services import finding_opened_notify
-    except ImportError:  # pragma: no cover - the notifications app is always installed
-        return
-    for finding in Finding.objects.filter(first_scan_id=scan_id).select_related("account", "institution"):
-        finding_opened_notify(finding)
+    from mediagov.notifications.services import findings_opened_notify
+
+    findings_opened_notify(
+        Finding.objects.filter(first_scan_id=scan_id).select_related(
+            "institution", "account__responsible_unit", "account__direct_responsible__user"
+        )
+    )
 
 
 def scan_institutions(*, as_of: date, trigger: str = ScanTrigger.SCHEDULE) -> list[ScanOutcome]:
@@ -304,15 +313,11 @@ def scan_institutions(*, as_of: date, trigger: str = ScanTrigger.SCHEDULE) -> li
     from mediagov.org.models import Institution
 
     institutions = list(Institution.objects.exclude(pack={}).order_by("code"))
-    # The posts are read once for all of them, not once per institution (docs/performance.md).
-    stats, windows = post_stats_for(institutions, as_of)
+    # One query per table for all of them, not per institution (docs/performance.md).
+    snapshots = snapshots_build(institutions, as_of)
+    active = active_findings_of(institutions)  # each scan_run changes only its own institution's findings
     return [
-        scan_run(
-            inst,
-            as_of=as_of,
-            trigger=trigger,
-            snapshot=snapshot_build(inst, as_of, post_stats=stats, windows=windows),
-        )
+        scan_run(inst, as_of=as_of, trigger=trigger, snapshot=snapshots[inst.pk], active=active[inst.pk])
         for inst in institutions
     ]
 

@@ -491,10 +491,21 @@ def _named_users(entries) -> list:
     return [p.user for p in people]
 
 
-def finding_opened_notify(finding) -> int:
+def findings_opened_notify(findings) -> int:
+    """A scan opened `findings`: `finding_opened_notify` for each, the audiences read once per institution."""
+    audiences: dict[int, _Audiences] = {}
+    sent = 0
+    for finding in findings:
+        if finding.institution_id not in audiences:
+            audiences[finding.institution_id] = _Audiences(finding.institution)
+        sent += finding_opened_notify(finding, audiences=audiences[finding.institution_id])
+    return sent
+
+
+def finding_opened_notify(finding, *, audiences=None) -> int:
     """A scan opened `finding`: tell the responsible people and the people it names, once."""
     account = finding.account
-    audiences = _Audiences(finding.institution)
+    audiences = audiences or _Audiences(finding.institution)
     recipients = audiences.responsible(account) + _named_users(finding.responsible)
     if finding.due_date:
         due = f"整改期限：{_cn(finding.due_date)}" + (f"（{finding.due_rule}）" if finding.due_rule else "")

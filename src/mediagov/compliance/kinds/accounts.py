@@ -124,6 +124,7 @@ class DirectResponsibleOnStaff(_PerAccount):
 @register
 class VerifiedAdminsOnStaff(_PerAccount):
     kind = "verified_admins_on_staff"
+    reads = ("managers",)
     label = "已认证帐号的管理员须为在岗在编教职工"
     default_action = "更换为在岗在编教职工担任管理员并提交变更备案"
 
@@ -147,6 +148,7 @@ class VerifiedAdminsOnStaff(_PerAccount):
 @register
 class AdminsOnRoster(_PerAccount):
     kind = "admins_on_roster"
+    reads = ("managers",)
     label = "管理员离校未交接"
     default_action = "办理管理员交接并提交变更备案"
 
@@ -173,6 +175,7 @@ class AdminsOnRoster(_PerAccount):
 @register
 class MinAdmins(_PerAccount):
     kind = "min_admins"
+    reads = ("managers",)
     label = "管理员人数不足"
     default_action = "补充登记管理员并提交变更备案"
 

@@ -33,6 +33,12 @@ class InactivityMonths(Rule):
 
     def evaluate(self, spec, snap):
         months = int(spec.params["months"])
+        # The last calendar month that had ended by the scan date.
+        last_complete = (
+            _month_index(snap.as_of)
+            if snap.as_of == _month_last(_month_index(snap.as_of))
+            else (_month_index(snap.as_of) - 1)
+        )
         out = []
         for account in snap.accounts:
             if not account.alive:
@@ -41,18 +47,13 @@ class InactivityMonths(Rule):
             base, basis = _baseline(account, stats)
             if base is None:
                 continue
-            # Full calendar months after the baseline's month that ended by the scan date.
+            # Full calendar months after the baseline's month.
             first_empty = _month_index(base) + 1
-            last_complete = (
-                _month_index(snap.as_of)
-                if snap.as_of == _month_last(_month_index(snap.as_of))
-                else (_month_index(snap.as_of) - 1)
-            )
             empty = last_complete - first_empty + 1
             if empty < months:
                 continue
             since = _month_last(first_empty + months - 1)
-            empty_months = [f"{_month_first(i):%Y-%m}" for i in range(first_empty, last_complete + 1)]
+            empty_months = [f"{i // 12}-{i % 12 + 1:02d}" for i in range(first_empty, last_complete + 1)]
             what = (
                 f"最后一次发布于{base:%Y-%m-%d}"
                 if basis == "last_post"
@@ -92,7 +93,7 @@ class InactivityAnnual(Rule):
 
     def windows(self, spec, as_of):
         start, end, _ = self._window(spec, as_of)
-        return [(start, end)]
+        return [(start, end, int(spec.params["min_posts"]))]  # below the minimum the count is exact
 
     def evaluate(self, spec, snap):
         minimum = int(spec.params["min_posts"])
@@ -101,7 +102,7 @@ class InactivityAnnual(Rule):
         for account in snap.accounts:
             if not account.alive or account.opened_on is None or account.opened_on > start:
                 continue  # not open for the whole year
-            count = snap.post_count(account.id, (start, end))
+            count = snap.post_count(account.id, (start, end, minimum))
             if count >= minimum:
                 continue
             period = f"{key}年" if key else f"{start:%Y-%m-%d}至{end - timedelta(days=1):%Y-%m-%d}"

@@ -47,9 +47,14 @@ class Rule:
 
     default_action: str = ""
     default_severity: str = ""
+    # The optional parts of the snapshot the rule reads ("managers", "reports"): a snapshot reads them only
+    # when one of the pack's rules does (they are None otherwise, so an undeclared read fails loudly).
+    reads: tuple[str, ...] = ()
 
-    def windows(self, spec: RuleSpec, as_of: date) -> list[tuple[date, date]]:
-        """Post-count windows [start, end) the rule needs; the snapshot counts them in one query."""
+    def windows(self, spec: RuleSpec, as_of: date) -> list[tuple[date, date, int | None]]:
+        """Post-count windows (start, end, cap) the rule needs: posts in [start, end), counted exactly up to
+        `cap` (a count of `cap` means "at least cap"; None counts them all). The snapshot counts every window
+        in one query; a cap lets it stop reading an account's posts once the rule's threshold is reached."""
         return []
 
     def evaluate(self, spec: RuleSpec, snap) -> list[FindingDraft]:

@@ -69,6 +69,7 @@ class UnfiledAccount(Rule):
     def evaluate(self, spec, snap):
         within = spec.params["within"]
         anchor = spec.params.get("from", "known")
+        dues: dict = {}
         out = []
         for account in snap.accounts:
             if account.status == "cancelled":
@@ -86,10 +87,14 @@ class UnfiledAccount(Rule):
                 start, basis = account.created_on, "creation"
             else:
                 start, basis = account.known_on, "known"
-            try:
-                due = due_date(start, within["amount"], within["unit"], "after")
-            except CalendarDataMissing as exc:
-                snap.errors.append(f"{spec.id}: {exc}")
+            if start not in dues:  # many accounts share the day
+                try:
+                    dues[start] = due_date(start, within["amount"], within["unit"], "after")
+                except CalendarDataMissing as exc:
+                    dues[start] = exc
+            due = dues[start]
+            if isinstance(due, CalendarDataMissing):
+                snap.errors.append(f"{spec.id}: {due}")
                 continue
             if due >= snap.as_of:
                 continue

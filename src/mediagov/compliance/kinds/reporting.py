@@ -15,6 +15,7 @@ def _clamp(year: int, month: int, day: int) -> date:
 @register
 class ReportWindow(Rule):
     kind = "report_window"
+    reads = ("reports",)
     label = "报表未在规定时间内报送"
     default_action = "补报报表"
 
