@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from mediagov.compliance.models import Finding, Sanction, SanctionLevel
+from mediagov.imports.models import ImportRun
 from mediagov.notifications.models import Delivery, Notification, Webhook
 from mediagov.registry.models import ApprovalStep, Filing, FilingState, MediaAccount, StepDecision
 from mediagov.registry.platforms import Platform
@@ -131,8 +132,38 @@ def filer(who, target) -> int:
     return 200 if who in IMPORTERS else 403
 
 
+# Import runs: their uploader (the target's filer, see `objects`) and the department of their institution.
+RUN_UPLOADERS = {
+    "chem": "chem_op",
+    "youth": "chem_op",
+    "mech": "mech_op",
+    "foreign": "mech_op",
+    "yufe": "acc_op",
+}
+
+
+def run_sees(who, target) -> int:
+    mine = who == RUN_UPLOADERS[target]
+    department = (who == "xuan" and target != "yufe") or (who == "yufe_xuan" and target == "yufe")
+    return 200 if mine or department else 404
+
+
 def unit_sees(who, target) -> int:
     return 200 if target in UNIT_SEES[who] else 404
+
+
+# The monthly-report chart exists only where the pack has a monthly report window (YUFE 第十五条; not DUT).
+MONTHLY_REPORTS = {"yufe_xuan", "acc_head", "acc_op"}
+
+
+def member_reports(who, target) -> int:
+    if who not in MEMBERS:
+        return 403
+    return 200 if who in MONTHLY_REPORTS else 404
+
+
+def unit_reports(who, target) -> int:
+    return 200 if target in UNIT_SEES[who] and target == "yufe" else 404
 
 
 def robot(who, target) -> int:
@@ -142,6 +173,37 @@ def robot(who, target) -> int:
     mine = "yufe" if who == "yufe_xuan" else "dut"
     theirs = "yufe" if target == "yufe" else "dut"
     return 200 if mine == theirs else 404
+
+
+# Feeds and connectors: the 党委宣传部 and the IT center manage their institution's sources (DUT 第四条（二）).
+SOURCE_MANAGERS = {"xuan", "it", "yufe_xuan"}
+
+
+def source_manager(who, target) -> int:
+    return 200 if who in SOURCE_MANAGERS else 403
+
+
+def source_of_account(who, target) -> int:
+    """A source is reached through its account: 404 outside the user's scope, 403 for a non-manager."""
+    if target not in SEES[who]:
+        return 404
+    return 200 if who in SOURCE_MANAGERS else 403
+
+
+# Monthly reports (月报表): the account's operators and direct responsible person fill them in (the targets'
+# direct responsible persons are chem_op's, mech_op's and acc_op's people); others who see them get 403.
+FILLS_REPORTS = {
+    **{user: set() for user in USERS},
+    "chem_op": {"chem", "youth"},
+    "mech_op": {"mech", "foreign"},
+    "acc_op": {"yufe"},
+}
+
+
+def report_filler(who, target) -> int:
+    if target not in SEES[who]:
+        return 404
+    return 200 if target in FILLS_REPORTS[who] else 403
 
 
 LOGIN = "login"  # anonymous: 302 to the login page
@@ -163,6 +225,15 @@ EXPECT: dict[str, Expect] = {
     "logout": Expect(anyone(405), anonymous=405),  # POST only
     "switch_institution": Expect(post_only),
     "dashboard:home": Expect(signed_in),
+    "dashboard:activity": Expect(member),
+    "dashboard:activity_posts_xlsx": Expect(member),
+    "dashboard:activity_risks_xlsx": Expect(member),
+    "dashboard:activity_reports_xlsx": Expect(member_reports),
+    "dashboard:unit_activity": Expect(unit_sees, target="unit"),
+    "dashboard:unit_activity_posts_xlsx": Expect(unit_sees, target="unit"),
+    "dashboard:unit_activity_risks_xlsx": Expect(unit_sees, target="unit"),
+    "dashboard:unit_activity_reports_xlsx": Expect(unit_reports, target="unit"),
+    "dashboard:account_timeline_xlsx": Expect(sees, target="account"),
     "workdays:calendar": Expect(signed_in),
     # org
     "org:person_list": Expect(member),
@@ -186,7 +257,22 @@ EXPECT: dict[str, Expect] = {
     "registry:filing_form_docx": Expect(sees, target="filing"),
     # activity
     "activity:post_list": Expect(member),
-    "activity:post_import": Expect(filer),
+    # imports
+    "imports:run_list": Expect(filer),
+    "imports:post_upload": Expect(filer),
+    "imports:run_detail": Expect(run_sees, target="import_run"),
+    "imports:run_progress": Expect(run_sees, target="import_run"),
+    "imports:run_errors": Expect(run_sees, target="import_run"),
+    "imports:run_confirm": Expect(post_only, target="import_run", post=True),
+    "activity:report_list": Expect(member),
+    "activity:report_month_export": Expect(member),
+    "activity:report_detail": Expect(sees, target="report"),
+    "activity:report_edit": Expect(report_filler, target="report"),
+    "activity:report_submit": Expect(post_only, target="report", post=True),
+    "activity:report_unit_opinion": Expect(post_only, target="report", post=True),
+    "activity:report_department_opinion": Expect(post_only, target="report", post=True),
+    "activity:report_docx": Expect(sees, target="report"),
+    "activity:report_print": Expect(sees, target="report"),
     # compliance
     "compliance:overview": Expect(member),
     "compliance:overview_export": Expect(member),
@@ -214,6 +300,11 @@ EXPECT: dict[str, Expect] = {
     "notifications:webhook_test": Expect(post_only, target="webhook"),
     "notifications:delivery_list": Expect(department),
     "notifications:delivery_retry": Expect(post_only, target="delivery"),
+    # connectors
+    "connectors:source_list": Expect(source_manager),
+    "connectors:source_create": Expect(source_manager),
+    "connectors:source_edit": Expect(source_of_account, target="source"),
+    "connectors:source_run": Expect(post_only, target="source", post=True),
     # api
     "api:api-root": Expect(signed_in, anonymous=API),
     "api:schema": Expect(signed_in, anonymous=API),
@@ -234,6 +325,8 @@ EXPECT: dict[str, Expect] = {
     "api:finding-waive": Expect(post_only, anonymous=API, target="finding", post=True),
     "api:sanction-list": Expect(signed_in, anonymous=API),
     "api:sanction-detail": Expect(sees, anonymous=API, target="sanction"),
+    "api:report-list": Expect(signed_in, anonymous=API),
+    "api:report-detail": Expect(sees, anonymous=API, target="report"),
 }
 
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
@@ -340,6 +433,14 @@ def objects(world):
             out[key] = Objects(
                 account, filing, finding, sanction, account.responsible_unit, webhook, delivery, notification
             )
+            out[key].import_run = ImportRun.objects.create(
+                institution=account.institution,
+                file=f"walk/{key}.csv",
+                filename=f"{key}.csv",
+                created_by=filers.get(key, w.acc_op),
+            )
+            out[key].source = source_of(account)
+            out[key].report = report_of(account)
         return out
 
 
@@ -353,6 +454,7 @@ class Objects:
     webhook: object
     delivery: object
     notification: object
+    import_run: object = None
 
     def __iter__(self):  # `account, filing = objects[target]`
         return iter((self.account, self.filing))
@@ -375,6 +477,22 @@ def finding_of(account):
         action="a",
         first_seen=date(2026, 3, 10),
         last_seen=date(2026, 3, 10),
+    )
+
+
+def report_of(account):
+    """The account's February 2026 monthly report, prefilled and not yet submitted."""
+    from mediagov.activity.models import Report
+
+    return Report.objects.create(account=account, kind="monthly", period=date(2026, 2, 1), post_count=0)
+
+
+def source_of(account):
+    """A feed source that was never run, pointing at a closed port (a POST that ran it would fail fast)."""
+    from mediagov.connectors.models import Source
+
+    return Source.objects.create(
+        institution=account.institution, account=account, kind="feed", url="http://127.0.0.1:9/feed.xml"
     )
 
 
@@ -414,6 +532,7 @@ def everything(objs) -> tuple:
         Finding.objects.filter(pk=objs.finding.pk).values_list("state", flat=True).get(),
         tuple(Sanction.objects.filter(account=account).values_list("pk", "state")),
         account.status,
+        tuple(account.reports.values_list("state", "unit_opinion", "department_opinion")),
     )
 
 

@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "mediagov.policy",
     "mediagov.registry",
     "mediagov.activity",
+    "mediagov.imports",
     "mediagov.compliance",
     "mediagov.notifications",
+    "mediagov.connectors",
     "mediagov.dashboard",
     "mediagov.public",
     "mediagov.api",
@@ -120,6 +122,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Uploads: ledgers and rosters can be large; reject anything above this many bytes.
 MEDIAGOV_MAX_UPLOAD_BYTES = envint("MEDIAGOV_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MEDIAGOV_MAX_UPLOAD_BYTES
+# Import runs (mediagov.imports): uploaded files are kept here (never served) and may be this large.
+MEDIAGOV_IMPORT_DIR = Path(envstr("MEDIAGOV_IMPORT_DIR", str(VAR_DIR / "imports")))
+MEDIAGOV_IMPORT_MAX_BYTES = envint("MEDIAGOV_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail (reminders). SMTP when MEDIAGOV_EMAIL_HOST is set, else the console.
@@ -140,6 +145,14 @@ CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "filesystem://")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Feeds and platform connectors (docs/connectors.md): the WeChat API's address (a proxy or a test server may
+# stand in), seconds between two runs of one source, the beat's tick over which due runs are spread, the
+# longest back-off after errors, and the HTTP timeout.
+MEDIAGOV_WECHAT_API_BASE = envstr("MEDIAGOV_WECHAT_API_BASE", "https://api.weixin.qq.com")
+MEDIAGOV_CONNECTOR_INTERVAL = envint("MEDIAGOV_CONNECTOR_INTERVAL", 3600)
+MEDIAGOV_CONNECTOR_TICK = envint("MEDIAGOV_CONNECTOR_TICK", 300)
+MEDIAGOV_CONNECTOR_BACKOFF_MAX = envint("MEDIAGOV_CONNECTOR_BACKOFF_MAX", 6 * 3600)
+MEDIAGOV_CONNECTOR_TIMEOUT = envint("MEDIAGOV_CONNECTOR_TIMEOUT", 20)
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "celery"
     for _sub in ("in", "processed", "control"):
@@ -173,6 +186,7 @@ SPECTACULAR_SETTINGS = {
         "FilingStateEnum": "mediagov.registry.models.FilingState",
         "FindingStateEnum": "mediagov.compliance.models.FindingState",
         "SanctionStateEnum": "mediagov.compliance.models.SanctionState",
+        "ReportStateEnum": "mediagov.activity.models.ReportState",
     },
 }
 
@@ -192,4 +206,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-deliveries": {"task": "notifications.deliveries_send", "schedule": 60.0},
     # The daily compliance scan of every institution at 06:00 Beijing time, before the reminders.
     "compliance-scan": {"task": "compliance.scan_all", "schedule": crontab(hour=6, minute=0)},
+    # Monthly reports (月报表) for the month just ended, prefilled on the 1st at 07:00 Beijing time.
+    "reports-prefill": {
+        "task": "activity.reports_prefill",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
+    # Feeds and connectors: every tick, the due sources are enqueued, spread over the tick.
+    "connectors-run-due": {"task": "connectors.run_due", "schedule": float(MEDIAGOV_CONNECTOR_TICK)},
 }

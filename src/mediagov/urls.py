@@ -12,11 +12,13 @@ urlpatterns = [
     path("switch-institution/", switch_institution, name="switch_institution"),
     path("registry/", include("mediagov.registry.urls")),
     path("activity/", include("mediagov.activity.urls")),
+    path("imports/", include("mediagov.imports.urls")),
     path("org/", include("mediagov.org.urls")),
     path("calendar/", include("mediagov.workdays.urls")),
     path("dashboard/", include("mediagov.dashboard.urls")),
     path("compliance/", include("mediagov.compliance.urls")),
     path("notifications/", include("mediagov.notifications.urls")),
+    path("connectors/", include("mediagov.connectors.urls")),
     path("api/", include("mediagov.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -258,8 +258,7 @@ def test_same_instant_in_another_offset_is_the_same_post(w):
 
 
 def test_batches_on_a_larger_file(w, monkeypatch):
-    monkeypatch.setattr(imports, "WRITE_BATCH", 500)
-    monkeypatch.setattr(imports, "LOOKUP_CHUNK", 70)
+    monkeypatch.setattr(imports, "STAGE_CHUNK", 70)
     rows = [
         ["微信公众号", "gh_0123456789ab", "2026-09-01", f"第{i}条", f"https://mp.weixin.qq.com/s/{i}", ""]
         for i in range(1200)
@@ -378,6 +377,8 @@ def test_import_is_logged_once_with_counts(w):
     assert log.institution == w.dut and log.user == w.xuan
     assert log.data == {
         "file": "发布记录.csv",
+        "layout": "generic",
+        "account": None,
         "rows": 3,
         "created": 2,
         "skipped_existing": 0,

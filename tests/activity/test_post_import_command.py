@@ -133,3 +133,47 @@ def test_console_script(tmp_path):
     assert failed.stderr.strip().splitlines() == [
         "bad.csv：第2行“帐号ID”：未找到已登记的微博帐号“999”，请核对帐号ID或先在帐号台账中登记该帐号"
     ]
+
+
+# --- back-office exports and progress -------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+
+
+def test_export_with_account(w, capsys):
+    sample = SAMPLES / "posts-wechat-sample.csv"
+    args = ["import_data", "posts", str(sample), "--institution", "dut"]
+    call_command(*args, "--account", "wechat:gh_0123456789AB")
+    out = capsys.readouterr().out
+    assert (
+        "文件格式：微信公众号后台“发表记录”导出（帐号：化工学院）" in out and "新增 3 条，已存在 0 条" in out
+    )
+    assert Post.objects.filter(account=w.wx).count() == 3
+    with pytest.raises(SystemExit):
+        call_command(*args)  # no --account
+    assert "请指定它属于哪个帐号（网页上选择帐号；命令行用 --account 平台:帐号ID）" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        call_command(*args, "--account", "微博:1234567890")
+    assert "所选帐号“机械工程学院”是微博帐号，而该文件是微信公众号后台" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        call_command(*args, "--account", "gh_0123456789ab")
+    assert "请写成 平台:帐号ID" in capsys.readouterr().err
+
+
+def test_progress_on_stderr(w, tmp_path, capsys, monkeypatch):
+    from mediagov.activity import imports
+
+    monkeypatch.setattr(imports, "STAGE_CHUNK", 10)
+    body = "正文" * 100  # 600 bytes a row: the file is read in many blocks
+    rows = [["微信公众号", "gh_0123456789ab", "2026-10-03 08:00", f"第{i}条", "", body] for i in range(100)]
+    path = write(tmp_path, rows)
+    call_command("import_data", "posts", str(path), "--institution", "dut")
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert lines and all(line.startswith("导入进度：") for line in lines)
+    percents = [int(line[5:8]) for line in lines]
+    assert percents == sorted(set(percents)) and percents[-1] == 100 and len(percents) > 3
+    assert "已读取 100 行" in lines[-1]
+    assert "新增 100 条，已存在 0 条" in captured.out
+    call_command("import_data", "posts", str(path), "--institution", "dut", "--no-progress")
+    assert capsys.readouterr().err == ""

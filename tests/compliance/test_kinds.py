@@ -143,6 +143,73 @@ def test_annual_review_window(world, frozen):
     assert keys == ["2025"]
 
 
+def test_a_prefilled_report_never_submitted_is_not_submitted(world, frozen):
+    from mediagov.activity.models import Report
+
+    account = live_account(
+        world, "会计学院官微", created_on=date(2026, 8, 10), unit=world.acc, inst=world.yufe
+    )
+    Report.objects.create(account=account, kind="monthly", period=date(2026, 10, 1), post_count=3)
+    params = dict(cadence="monthly", first_day=1, last_day=5)
+    october = next(
+        f for f in run(world.yufe, "report_window", date(2026, 11, 6), **params) if f.key == "2026-10"
+    )
+    assert october.evidence["submitted_on"] is None and october.title.endswith("未按时报送")
+
+
+def test_declared_count_differs_from_the_posts_observed(world, frozen):
+    account = live_account(
+        world, "会计学院官微", created_on=date(2026, 8, 10), unit=world.acc, inst=world.yufe
+    )
+    posts(account, [date(2026, 10, 1), date(2026, 10, 15), date(2026, 10, 31), date(2026, 11, 1)])
+    october = report(account, date(2026, 10, 1), submitted=date(2026, 11, 3))
+    october.post_count = 5
+    october.save()
+    september = report(account, date(2026, 9, 1), submitted=date(2026, 10, 3))  # declared nothing: skipped
+    assert september.post_count is None
+    [found] = run(world.yufe, "report_count_mismatch", date(2026, 11, 22), article="第十五条")
+    assert found.key == "2026-10" and found.article == "第十五条"
+    assert found.evidence == {
+        "period": "2026-10-01",
+        "declared": 5,
+        "observed": 3,
+        "tolerance": 0,
+        "submitted_on": "2026-11-03",
+    }
+    assert "申报发布信息5条" in found.message and "实际发布3条" in found.message
+    assert found.since == date(2026, 11, 3) and found.severity == "low"
+    assert run(world.yufe, "report_count_mismatch", date(2026, 11, 22), tolerance=2) == []
+    # A later import brings the observed count to what was declared: the finding no longer holds.
+    posts(account, [date(2026, 10, 20), date(2026, 10, 21)])
+    assert run(world.yufe, "report_count_mismatch", date(2026, 11, 22)) == []
+
+
+def test_a_report_declared_classified(world, frozen):
+    account = live_account(
+        world, "会计学院官微", created_on=date(2026, 8, 10), unit=world.acc, inst=world.yufe
+    )
+    october = report(account, date(2026, 10, 1), submitted=date(2026, 11, 3))
+    assert run(world.yufe, "report_classified", date(2026, 11, 22)) == []
+    october.classified = True
+    october.save()
+    [found] = run(world.yufe, "report_classified", date(2026, 11, 22), article="第十一条")
+    assert found.key == "2026-10" and found.article == "第十一条" and found.severity == "urgent"
+    assert found.evidence == {"period": "2026-10-01", "submitted_on": "2026-11-03"}
+    assert run(world.yufe, "report_classified", date(2026, 11, 2)) == []  # not yet submitted then
+
+
+def test_the_yufe_pack_declares_the_report_rules():
+    from mediagov.policy.pack import PolicyPack, shipped_pack_path
+    from mediagov.policy.validate import pack_parse
+
+    data, errors = pack_parse(shipped_pack_path("yufe").read_text(encoding="utf-8"))
+    assert errors == []
+    rules = {spec.kind: spec for spec in PolicyPack(data).compliance_rules()}
+    assert rules["report_count_mismatch"].article == "第十五条"
+    assert rules["report_classified"].article == "第十一条"
+    assert rules["report_classified"].severity == "urgent"
+
+
 # --- staffing, quotas, approvals -------------------------------------------------------------------------
 def test_direct_responsible_who_left_the_roster(world, frozen):
     account = live_account(world, "化工学院官微", created_on=date(2024, 1, 1))

@@ -3,18 +3,6 @@ from django import forms
 from mediagov.registry.models import MediaAccount
 
 
-class PostImportForm(forms.Form):
-    file = forms.FileField(label="发布记录文件（.xlsx 或 .csv）")
-    dry_run = forms.BooleanField(
-        label="仅预检（检查并统计，不写入）", required=False, help_text="先预检，确认无误后再取消勾选正式导入"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["class"] = "form-control"
-        self.fields["dry_run"].widget.attrs["class"] = "form-check-input"
-
-
 class AccountChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: MediaAccount) -> str:
         return f"{obj.name}（{obj.get_platform_display()}）"

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mediagov.activity.models import Report, ReportState
 from mediagov.compliance.models import Finding, FindingState, Sanction, Severity
 from mediagov.org.models import Role
 from mediagov.registry.models import (
@@ -410,3 +411,49 @@ class SanctionSerializer(serializers.ModelSerializer):
             "lifted_at",
             "lift_note",
         ]
+
+
+class ReportFilterSerializer(serializers.Serializer):
+    period = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="所属月份 YYYY-MM")
+    state = serializers.ChoiceField(choices=ReportState.choices, required=False)
+    account = serializers.IntegerField(required=False)
+    late = serializers.BooleanField(required=False, help_text="只列出逾期（逾期报送或逾期未报）的月报表")
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A monthly report (月报表, YUFE 第十五条, annex 2) with every field of the form and both opinions."""
+
+    account = AccountBriefSerializer(read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    count_differs = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "account",
+            "period",
+            "state",
+            "state_label",
+            "unit_name",
+            "platform_label",
+            "account_name",
+            "account_platform_id",
+            "submitted_at",
+            "late",
+            "due_on",
+            "post_count",
+            "observed_count",
+            "count_differs",
+            "topics",
+            "classified",
+            "leader_name",
+            "leader_title",
+            "admins",
+            "note",
+            "unit_opinion",
+            "unit_opinion_at",
+            "department_opinion",
+            "department_opinion_at",
+        ]
+        read_only_fields = fields

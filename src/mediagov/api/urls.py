@@ -1,4 +1,4 @@
-"""API routes: /api/accounts/, /api/filings/, /api/findings/, /api/sanctions/, the OpenAPI schema and its Swagger UI (sidecar assets)."""
+"""API routes: /api/accounts/, /api/filings/, /api/findings/, /api/sanctions/, /api/reports/, the OpenAPI schema and its Swagger UI (sidecar assets)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -14,6 +14,7 @@ router.register("accounts", views.AccountViewSet, basename="account")
 router.register("filings", views.FilingViewSet, basename="filing")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("sanctions", views.SanctionViewSet, basename="sanction")
+router.register("reports", views.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),

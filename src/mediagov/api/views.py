@@ -16,6 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from mediagov.activity.models import Report
+from mediagov.activity.reports import parse_period
 from mediagov.compliance import services as compliance
 from mediagov.compliance.models import Finding, Sanction
 from mediagov.core.errors import DomainError
@@ -38,6 +40,8 @@ from .serializers import (
     FindingNoteSerializer,
     FindingSerializer,
     RectificationSerializer,
+    ReportFilterSerializer,
+    ReportSerializer,
     SanctionSerializer,
     SubmitErrorSerializer,
 )
@@ -352,3 +356,29 @@ class SanctionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def refine_queryset(self, queryset):
         return queryset.select_related("account", "account__responsible_unit").prefetch_related("findings")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="月报表列表", parameters=[ReportFilterSerializer]),
+    retrieve=extend_schema(summary="月报表详情"),
+)
+class ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly reports (月报表) of the accounts the user may see, newest month first."""
+
+    scoped_model = Report
+    serializer_class = ReportSerializer
+    lookup_value_converter = "int"
+
+    def refine_queryset(self, queryset):
+        queryset = queryset.monthly().select_related("account", "account__responsible_unit")
+        if self.action == "list":
+            params = self.list_params(ReportFilterSerializer)
+            if params.get("period"):
+                queryset = queryset.filter(period=parse_period(params["period"]))  # ReportError: 400
+            if params.get("state"):
+                queryset = queryset.filter(state=params["state"])
+            if params.get("account"):
+                queryset = queryset.filter(account_id=params["account"])
+            if params.get("late"):
+                queryset = queryset.late(today=timezone.localdate())
+        return queryset.order_by("-period", "account__responsible_unit__path", "account__name", "id")

@@ -121,6 +121,16 @@ PERSON_COLUMNS = _columns(PersonRow)
 MANAGER_COLUMNS = _columns(ManagerRow)
 
 
+@dataclass(slots=True)
+class ReportRow:
+    """A report submitted by `as_of` (a report prefilled but never submitted is not one): the day it was
+    submitted and what the unit declared (发布信息数量, 是否涉密)."""
+
+    submitted_on: date
+    declared: int | None = None
+    classified: bool = False
+
+
 @dataclass
 class PostStats:
     last: date | None = None
@@ -145,7 +155,7 @@ class Snapshot:
     persons: dict[int, PersonRow]
     managers: dict[int, list[ManagerRow]] | None  # None: no rule of the pack reads them (Rule.reads)
     filings: dict[int, list[FilingRow]]
-    reports: dict[tuple, date] | None  # (account_id, kind, period) -> submitted on; None: not read
+    reports: dict[tuple, ReportRow] | None  # (account_id, kind, period) -> submitted report; None: not read
     posts: dict[int, PostStats]
     units: dict[int, str]
     errors: list = field(default_factory=list)  # what a rule could not decide (e.g. a year without calendar)
@@ -273,12 +283,21 @@ def snapshots_build(
             # The day it began operating: its creation on the platform, else its approval, else its entry.
             account.opened_on = account.created_on or (min(approvals) if approvals else account.known_on)
 
-    reports: dict[int, dict[tuple, date]] = defaultdict(dict)
+    # Reports submitted by then: `submitted_at` is set only by submitting, so a prefilled report is not one.
+    reports: dict[int, dict[tuple, ReportRow]] = defaultdict(dict)
     report_rows = Report.objects.none() if "reports" not in reads else Report.objects.all()
-    for inst, account, kind, period, submitted in report_rows.filter(
+    for inst, account, kind, period, submitted, declared, classified in report_rows.filter(
         account__institution__in=ids, submitted_at__isnull=False, submitted_at__lt=end
-    ).values_list("account__institution_id", "account_id", "kind", "period", local_day("submitted_at")):
-        reports[inst][(account, kind, period)] = submitted
+    ).values_list(
+        "account__institution_id",
+        "account_id",
+        "kind",
+        "period",
+        local_day("submitted_at"),
+        "post_count",
+        "classified",
+    ):
+        reports[inst][(account, kind, period)] = ReportRow(submitted, declared, classified)
 
     post_stats = post_stats()
     units: dict[int, dict[int, str]] = defaultdict(dict)

@@ -18,11 +18,12 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import PurePath
+from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -56,6 +57,8 @@ class Table:
     headers: list[str]
     rows: Iterable[Row] = field(default_factory=list)  # a list, or an iterator with read_table(lazy=True)
     filename: str = ""
+    encoding: str = ""  # a CSV's codec, when read by open_table
+    fraction: Callable[[], float] | None = None  # how much of the file has been read (open_table, CSV)
 
     def has(self, header: str) -> bool:
         return header in self.headers
@@ -81,6 +84,9 @@ def unescape_cell(text: str) -> str:
 
 
 def _cell(value) -> CellValue:
+    if type(value) is str:  # every CSV cell: the fast path
+        value = value.strip()
+        return unescape_cell(value) if value[:1] == SAFE_PREFIX else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -99,7 +105,7 @@ def _cell(value) -> CellValue:
 
 
 def _is_blank(values: Iterable[CellValue]) -> bool:
-    return all(v == "" for v in values)
+    return not any(values)  # cells are "" or a non-empty string, date or datetime
 
 
 def _human_size(n: int) -> str:
@@ -138,6 +144,70 @@ def _decode(data: bytes) -> str:
     return text
 
 
+def _stream_encoding(sample: bytes) -> str:
+    """The codec of a CSV stream, judged from its first bytes (the same order as `_decode`)."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for codec in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return codec
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise ImportFileError("无法识别文件编码，请将文件另存为UTF-8或GBK编码的CSV文件后重新上传")
+    return best.encoding
+
+
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8（带BOM）",
+    "gb18030": "GBK/GB18030",
+    "utf-16": "UTF-16",
+}
+STREAM_SAMPLE = 1 << 16  # bytes read to judge a streamed CSV's encoding and delimiter
+
+
+def _csv_stream_rows(source: BinaryIO, info: dict) -> Iterator[list]:
+    """Rows of a CSV read from a binary stream, decoded as it is read (memory stays flat for any size).
+
+    The encoding is judged from the first 64 KB; `info["encoding"]` records it.
+    """
+    sample = source.read(STREAM_SAMPLE)
+    source.seek(0)
+    if sample.startswith(b"PK\x03\x04"):
+        raise ImportFileError("文件内容是Excel工作簿，但扩展名为.csv，请将扩展名改为.xlsx")
+    encoding = _stream_encoding(sample)
+    info["encoding"] = encoding
+    head = sample.decode(encoding, errors="ignore")
+    if "\x00" in head:
+        raise ImportFileError("无法识别文件编码，请将文件另存为UTF-8或GBK编码的CSV文件后重新上传")
+    first_line = next((line for line in head.splitlines() if line.strip()), "")
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError(f"CSV文件格式错误：{exc}") from None
+    except UnicodeDecodeError:
+        label = ENCODING_LABELS.get(encoding, encoding)
+        raise ImportFileError(
+            f"第{reader.line_num + 1}行附近的内容不是{label}编码（文件开头是{label}），"
+            "请将整个文件另存为同一种编码后重新上传"
+        ) from None
+    finally:
+        try:
+            text.detach()  # leave the binary stream to its owner
+        except ValueError:
+            pass  # closed already
+
+
 def _csv_rows(data: bytes) -> Iterator[list]:
     if data.startswith(b"PK\x03\x04"):
         raise ImportFileError("文件内容是Excel工作簿，但扩展名为.csv，请将扩展名改为.xlsx")
@@ -153,11 +223,12 @@ def _csv_rows(data: bytes) -> Iterator[list]:
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 
 
-def _sheet_has_formulas(data: bytes, sheet_path: str | None) -> bool:
+def _sheet_has_formulas(data: BinaryIO, sheet_path: str | None) -> bool:
     """Whether the sheet's XML holds any formula element (scanned in chunks; True when unsure)."""
     if not sheet_path:
         return True
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_path.lstrip("/")) as source:
+    data.seek(0)
+    with zipfile.ZipFile(data) as archive, archive.open(sheet_path.lstrip("/")) as source:
         tail = b""
         while chunk := source.read(1 << 20):
             window = tail + chunk
@@ -167,27 +238,33 @@ def _sheet_has_formulas(data: bytes, sheet_path: str | None) -> bool:
     return False
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list]:
+def _xlsx_rows(data: bytes | BinaryIO) -> Iterator[list]:
     """Rows of the first sheet: cached values; the formula text where a formula cell has no cached value.
 
-    The second, formula-text pass over the sheet only runs when the sheet has formulas at all.
+    The second, formula-text pass over the sheet only runs when the sheet has formulas at all. `data` is the
+    workbook's bytes or a seekable binary file (read in place, for large uploads).
     """
     from openpyxl import load_workbook
 
     bad = "无法读取Excel文件，请确认文件是有效的.xlsx工作簿"
-    if not data.startswith(b"PK\x03\x04"):
+    if isinstance(data, bytes | bytearray):
+        data = io.BytesIO(data)
+    magic = data.read(4)
+    data.seek(0)
+    if magic != b"PK\x03\x04":
         raise ImportFileError(bad)
     workbooks = []
     try:
         try:
-            workbooks.append(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
+            workbooks.append(load_workbook(data, read_only=True, data_only=True))
             if not workbooks[0].worksheets:
                 raise ImportFileError("文件为空")
             values_ws = workbooks[0].worksheets[0]
             values_ws.reset_dimensions()
             formula_rows: Iterator = iter(())
             if _sheet_has_formulas(data, getattr(values_ws, "_worksheet_path", None)):
-                workbooks.append(load_workbook(io.BytesIO(data), read_only=True, data_only=False))
+                data.seek(0)
+                workbooks.append(load_workbook(data, read_only=True, data_only=False))
                 formulas_ws = workbooks[1].worksheets[0]
                 formulas_ws.reset_dimensions()
                 formula_rows = formulas_ws.iter_rows(min_row=1, values_only=True)
@@ -229,21 +306,79 @@ def read_table(
     limit = settings.MEDIAGOV_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ImportFileError(f"文件过大（{_human_size(len(data))}），上限为{_human_size(limit)}")
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        reader = _xlsx_rows
-    elif suffix == ".csv":
-        reader = _csv_rows
-    elif suffix in (".xls", ".et", ".wps"):
-        raise ImportFileError(f"不支持“{suffix}”格式，请在Excel或WPS中另存为.xlsx或.csv后上传")
-    elif suffix:
-        raise ImportFileError(f"不支持的文件类型“{suffix}”，请上传.xlsx或.csv文件")
-    else:
-        raise ImportFileError("无法识别文件类型（文件名没有扩展名），请上传.xlsx或.csv文件")
+    reader = _reader_for(filename)
     if not data:
         raise ImportFileError("文件为空")
+    return _table(reader(data), filename, max_rows=max_rows, require_rows=require_rows, lazy=lazy)
 
-    lines = enumerate(reader(data), start=1)
+
+def _reader_for(filename: str) -> Callable:
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".xlsx":
+        return _xlsx_rows
+    if suffix == ".csv":
+        return _csv_rows
+    if suffix in (".xls", ".et", ".wps"):
+        raise ImportFileError(f"不支持“{suffix}”格式，请在Excel或WPS中另存为.xlsx或.csv后上传")
+    if suffix:
+        raise ImportFileError(f"不支持的文件类型“{suffix}”，请上传.xlsx或.csv文件")
+    raise ImportFileError("无法识别文件类型（文件名没有扩展名），请上传.xlsx或.csv文件")
+
+
+def open_table(
+    source: bytes | str | Path | BinaryIO,
+    filename: str,
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_bytes: int | None = None,
+    require_rows: bool = True,
+) -> Table:
+    """`read_table(lazy=True)` for files of any size: the bytes, a path, or a seekable binary file.
+
+    A CSV is decoded as it is read (its encoding judged from the first 64 KB), so memory does not grow with
+    the file. `Table.fraction()` tells how much of the file has been read (0 to 1), for progress bars;
+    `Table.encoding` names a CSV's codec. `max_bytes` (None: no limit) bounds the file's size. The caller
+    closes a file it passed; a path is opened here and closed when the rows are exhausted.
+    """
+    reader = _reader_for(filename)
+    if isinstance(source, bytes | bytearray):
+        stream: BinaryIO = io.BytesIO(source)
+    elif isinstance(source, str | Path):
+        stream = open(source, "rb")  # closed by _closing once the rows are read, or on error below
+    else:
+        stream = source
+    try:
+        stream.seek(0, io.SEEK_END)
+        size = stream.tell()
+        stream.seek(0)
+        if max_bytes is not None and size > max_bytes:
+            raise ImportFileError(f"文件过大（{_human_size(size)}），上限为{_human_size(max_bytes)}")
+        if size == 0:
+            raise ImportFileError("文件为空")
+        info: dict = {}
+        lines = _csv_stream_rows(stream, info) if reader is _csv_rows else _xlsx_rows(stream)
+        if isinstance(source, str | Path):
+            lines = _closing(lines, stream)
+        table = _table(lines, filename, max_rows=max_rows, require_rows=require_rows, lazy=True)
+    except BaseException:
+        if stream is not source:
+            stream.close()
+        raise
+    table.encoding = info.get("encoding", "")
+    if reader is _csv_rows:
+        table.fraction = lambda: min(stream.tell() / size, 1.0) if not stream.closed else 1.0
+    return table
+
+
+def _closing(lines: Iterator[list], stream: BinaryIO) -> Iterator[list]:
+    try:
+        yield from lines
+    finally:
+        stream.close()
+
+
+def _table(rows: Iterable[list], filename: str, *, max_rows: int, require_rows: bool, lazy: bool) -> Table:
+    lines = enumerate(rows, start=1)
     headers: list[str] | None = None
     for number, raw in lines:
         cells = [_cell(v) for v in raw]
@@ -275,14 +410,18 @@ def read_table(
 
 def _data_rows(lines: Iterator[tuple[int, list]], headers: list[str], max_rows: int) -> Iterator[Row]:
     count = 0
+    columns = [(i, h) for i, h in enumerate(headers) if h]
+    width = len(headers)
     for number, raw in lines:
         cells = [_cell(v) for v in raw]
-        if _is_blank(cells):
+        if not any(cells):
             continue
         if count >= max_rows:
             raise ImportFileError(f"文件行数过多：最多{max_rows}行数据，请拆分后分批导入")
-        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers) if h}
-        if not _is_blank(values.values()):
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        values = {h: cells[i] for i, h in columns}
+        if any(values.values()):
             count += 1
             yield Row(number, values)
 

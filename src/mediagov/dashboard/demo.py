@@ -23,9 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
-from mediagov.activity.models import Post, PostSource, Report, ReportKind, post_fingerprint
+from mediagov.activity import reports as report_flow
+from mediagov.activity.models import Post, PostSource, post_fingerprint
 from mediagov.compliance.models import Finding, Sanction, SanctionLevel, ScanTrigger
 from mediagov.compliance.services import sanction_issue, scan_run
+from mediagov.connectors.demo import demo_sources
 from mediagov.core.errors import DomainError
 from mediagov.org.models import INSTITUTION_WIDE_ROLES, Institution, Membership, Person, Role, Unit, UnitKind
 from mediagov.policy.services import policy_load_shipped
@@ -1036,32 +1038,54 @@ class _Builder:
                 )
 
     def _reports(self, alive) -> None:
-        """Monthly reports for the last 12 months: on time, except a late one and a missing one."""
-        rows = []
-        for i, account in enumerate(alive):
-            month = date(self.today.year, self.today.month, 1)
-            for back in range(12):
-                month = (month - timedelta(days=1)).replace(day=1)
-                if (account.created_on or month) > month:
-                    break
-                if back == 0 and i % 6 == 1:
-                    continue  # last month's report not sent
-                due = (month + timedelta(days=32)).replace(day=3 if not (back == 1 and i % 6 == 2) else 9)
+        """Monthly reports for the last 12 months through the report flow (activity.reports): prefilled on each
+        1st, submitted on the 3rd (one late, one of last month's never), signed by the unit head and the
+        department; last month's wait for the unit's opinion, one declares a count that differs from the posts
+        and one declares 涉密 (it goes straight to the department)."""
+        department = next(self.users[s.username] for s in self.spec.users if s.role == Role.PROPAGANDA)
+        index = {account.pk: i for i, account in enumerate(alive)}
+        months, month = [], date(self.today.year, self.today.month, 1)
+        for _ in range(12):
+            month = (month - timedelta(days=1)).replace(day=1)
+            months.insert(0, month)
+        for month in months:
+            back = len(months) - 1 - months.index(month)
+            for report in report_flow.reports_prefill(
+                institution=self.inst, period=month, today=self.today
+            ).reports:
+                i = index.get(report.account_id)
+                if i is None or (back == 0 and i % 6 == 1):
+                    continue  # quiet accounts, and last month's report of one account: not sent
+                due = report_flow.next_month(month).replace(day=9 if back == 1 and i % 6 == 2 else 3)
                 if due > self.today:
                     continue
-                rows.append(
-                    Report(
-                        account=account,
-                        kind=ReportKind.MONTHLY,
-                        period=month,
-                        post_count=account.posts.filter(
-                            published_at__date__gte=month,
-                            published_at__date__lt=(month + timedelta(days=32)).replace(day=1),
-                        ).count(),
-                        submitted_at=timezone.make_aware(datetime.combine(due, dtime(10))),
+                at = timezone.make_aware(datetime.combine(due, dtime(10)))
+                code = report.account.responsible_unit.code
+                try:
+                    operator = self._user_for(code, Role.OPERATOR)
+                except LookupError:
+                    continue
+                if (back == 1 and i % 6 == 3) or (back == 0 and i % 6 == 5):
+                    report = report_flow.report_update(
+                        report=report,
+                        user=operator,
+                        post_count=(report.observed_count or 0) + (2 if back == 1 else 0),
+                        topics=report.topics,
+                        classified=back == 0,
                     )
+                report = report_flow.report_submit(report=report, user=operator, now=at)
+                if back == 0:
+                    continue
+                try:
+                    head = self._user_for(code, Role.UNIT_HEAD)
+                except LookupError:
+                    continue
+                report = report_flow.report_unit_opinion(
+                    report=report, user=head, opinion="情况属实，同意报送。", now=at + timedelta(days=1)
                 )
-        Report.objects.bulk_create(rows, ignore_conflicts=True)
+                report_flow.report_department_opinion(
+                    report=report, user=department, opinion="已阅。", now=at + timedelta(days=2)
+                )
 
     def summary(self) -> str:
         accounts = MediaAccount.objects.filter(institution=self.inst)
@@ -1148,6 +1172,7 @@ def demo_load() -> DemoLoadResult:
             builder.build_people_and_users()
             builder.build_accounts()
             builder.build_activity()
+            demo_sources(institutions[spec.code])  # a disabled example feed (docs/connectors.md)
             lines.append(builder.summary())
     seconds = time.monotonic() - started
     lines.append(

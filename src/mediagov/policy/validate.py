@@ -132,6 +132,8 @@ VALUE_LABELS = {
     "inactivity_annual": "一年发布少于N条",
     "inactivity_days": "最近N天未更新",
     "report_window": "报表（年审材料）未按时报送",
+    "report_count_mismatch": "月报表申报的发布信息数量与实际不符",
+    "report_classified": "月报表申报发布内容涉密",
 }
 
 
@@ -514,6 +516,11 @@ RULE_KINDS: dict[str, dict[str, Spec]] = {
         "month": optional(Integer(min=1, max=12)),
         "windows": optional(Seq(item=ANNOUNCED_WINDOW)),
     },
+    # A submitted monthly report whose declared 发布信息数量 differs from the posts observed that month by more
+    # than `tolerance` (default 0) (YUFE 第十五条); counted at scan time, so a later import is reflected.
+    "report_count_mismatch": {"tolerance": optional(Integer(min=0))},
+    # A submitted monthly report that answers 是否涉密 with 是 (YUFE 第十一条: no classified information).
+    "report_classified": {},
 }
 
 PACK_SCHEMA = Mapping(

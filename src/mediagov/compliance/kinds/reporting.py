@@ -1,7 +1,8 @@
-"""Reports due in a window: the monthly report (YUFE 第十五条, 1st–5th) and the annual review (年检)."""
+"""Reports: due in a window (the monthly report, YUFE 第十五条, 1st–5th; the annual review, 年检), a declared
+post count that differs from the posts observed, and a monthly report declared 涉密 (YUFE 第十一条)."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from .base import Rule, register
 
@@ -58,7 +59,8 @@ class ReportWindow(Rule):
                     continue  # opened after the month the report covers
                 if cadence == "annual" and account.opened_on > end:
                     continue
-                submitted = snap.reports.get((account.id, cadence, period))
+                row = snap.reports.get((account.id, cadence, period))
+                submitted = row.submitted_on if row is not None else None
                 if submitted is not None and submitted <= end:
                     continue
                 label = f"{period:%Y年%m月}月报表" if cadence == "monthly" else f"{period:%Y}年度审核材料"
@@ -78,6 +80,98 @@ class ReportWindow(Rule):
                             "submitted_on": submitted.isoformat() if submitted else None,
                         },
                         since=end,
+                    )
+                )
+        return out
+
+
+def _recent_months(as_of: date) -> list[date]:
+    """The first days of the LOOKBACK["monthly"] months before `as_of`'s month, newest first."""
+    out, month = [], as_of.replace(day=1)
+    for _ in range(LOOKBACK["monthly"]):
+        month = (month - timedelta(days=1)).replace(day=1)
+        out.append(month)
+    return out
+
+
+@register
+class ReportCountMismatch(Rule):
+    """The 发布信息数量 a submitted monthly report declares differs from the posts mediagov observed in that month
+    (counted at scan time, so a later import is reflected). `tolerance`: the difference allowed (default 0)."""
+
+    kind = "report_count_mismatch"
+    reads = ("reports",)
+    label = "月报表申报的发布信息数量与实际发布数量不符"
+    default_action = "核实发布信息数量并更正月报表，或补充导入发布记录"
+    default_severity = "low"
+
+    def windows(self, spec, as_of):
+        return [(period, _next_month(period), None) for period in _recent_months(as_of)]
+
+    def evaluate(self, spec, snap):
+        tolerance = int(spec.params.get("tolerance", 0) or 0)
+        out = []
+        for account in snap.accounts:
+            if not account.alive:
+                continue
+            for period in _recent_months(snap.as_of):
+                row = snap.reports.get((account.id, "monthly", period))
+                if row is None or row.declared is None:
+                    continue
+                observed = snap.post_count(account.id, (period, _next_month(period), None))
+                if abs(row.declared - observed) <= tolerance:
+                    continue
+                out.append(
+                    self.draft(
+                        spec,
+                        account,
+                        key=period.isoformat()[:7],
+                        title=f"{period:%Y年%m月}月报表发布数量与实际不符",
+                        message=f"{account.name}的{period:%Y年%m月}月报表申报发布信息{row.declared}条，"
+                        f"系统统计当月实际发布{observed}条",
+                        evidence={
+                            "period": period.isoformat(),
+                            "declared": row.declared,
+                            "observed": observed,
+                            "tolerance": tolerance,
+                            "submitted_on": row.submitted_on.isoformat(),
+                        },
+                        since=row.submitted_on,
+                    )
+                )
+        return out
+
+
+@register
+class ReportClassified(Rule):
+    """A submitted monthly report answers 是否涉密 with 是: classified information was published (YUFE 第十一条
+    forbids it). Submitting such a report also notifies the propaganda department at once."""
+
+    kind = "report_classified"
+    reads = ("reports",)
+    label = "月报表申报发布内容涉密"
+    default_action = "立即核查并删除涉密信息，按规定报告党委宣传部"
+    default_severity = "urgent"
+
+    def evaluate(self, spec, snap):
+        out = []
+        for account in snap.accounts:
+            if not account.alive:
+                continue
+            for period in _recent_months(snap.as_of):
+                row = snap.reports.get((account.id, "monthly", period))
+                if row is None or not row.classified:
+                    continue
+                out.append(
+                    self.draft(
+                        spec,
+                        account,
+                        key=period.isoformat()[:7],
+                        title=f"{period:%Y年%m月}月报表申报发布内容涉密",
+                        message=f"{account.name}的{period:%Y年%m月}月报表“是否涉密”填报为“是”，"
+                        "禁止在新媒体平台发布涉密信息",
+                        evidence={"period": period.isoformat(), "submitted_on": row.submitted_on.isoformat()},
+                        since=row.submitted_on,
                     )
                 )
         return out

@@ -1,11 +1,13 @@
 """`mediagov import accounts FILE --institution CODE [--dry-run]`, `mediagov import people FILE --institution
-CODE [--mark-missing]` and `mediagov import posts FILE --institution CODE [--dry-run]`: the account ledger, the
-staff roster and the accounts' posts from .xlsx/.csv files (docs/imports.md).
+CODE [--mark-missing]` and `mediagov import posts FILE --institution CODE [--account PLATFORM:ID] [--dry-run]
+[--no-progress]`: the account ledger, the staff roster and the accounts' posts from .xlsx/.csv files
+(docs/imports.md). The posts import streams the file and prints its progress to stderr.
 
 On a bad file every problem is printed to stderr, one per line, and the command exits with status 1.
 """
 
 import sys
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,10 +33,18 @@ class Command(BaseCommand):
         people.add_argument(
             "--mark-missing", action="store_true", help="将名册文件中没有的本校人员标记为“不在名册中”"
         )
-        posts = sub.add_parser("posts", help="导入已登记帐号的发布记录")
+        posts = sub.add_parser(
+            "posts", help="导入已登记帐号的发布记录（通用格式，或微信公众号、微博、抖音后台导出的文件）"
+        )
         posts.add_argument("file", help=".xlsx或.csv文件")
         posts.add_argument("--institution", required=True, help="学校代码，如dut")
+        posts.add_argument(
+            "--account",
+            metavar="平台:帐号ID",
+            help="平台后台导出的文件所属的帐号，如 wechat:gh_0123456789ab 或 微博:1234567890",
+        )
         posts.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
+        posts.add_argument("--no-progress", action="store_true", help="不在stderr显示进度")
 
     def handle(self, *args, what: str, file: str, institution: str, **options):
         try:
@@ -44,6 +54,9 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
+        if what == "posts":  # streamed from the file, whatever its size
+            self._posts(inst, path, options)
+            return
         data = path.read_bytes()
         try:
             if what == "accounts":
@@ -55,8 +68,6 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"新增 {result.created} 条，更新 {result.updated} 条"))
                 if result.unchanged:
                     self.stdout.write(f"未变化 {result.unchanged} 条")
-            elif what == "posts":
-                self._posts(inst, data, path.name, dry_run=options.get("dry_run", False))
             else:
                 result = roster_import(
                     institution=inst,
@@ -75,12 +86,33 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             sys.exit(1)
 
-    def _posts(self, institution: Institution, data: bytes, filename: str, *, dry_run: bool) -> None:
+    def _posts(self, institution: Institution, path: Path, options: dict) -> None:
         # activity depends on registry (docs/architecture.md): imported here, not at the top of the module
-        from mediagov.activity.imports import post_import
+        from mediagov.activity.imports import find_account, post_import
 
-        result = post_import(institution=institution, data=data, filename=filename, dry_run=dry_run)
+        dry_run = options.get("dry_run", False)
+        progress = None if options.get("no_progress") else _Progress(self.stderr)
+        try:
+            account = find_account(institution, options["account"]) if options.get("account") else None
+            result = post_import(
+                institution=institution,
+                path=path,
+                filename=path.name,
+                account=account,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        except ImportFileError as exc:
+            if progress:
+                progress.end()
+            for line in exc.lines(path.name):
+                self.stderr.write(line)
+            sys.exit(1)
+        if progress:
+            progress.end()
         self._ignored(result.ignored_headers)
+        if result.layout != "generic":
+            self.stdout.write(f"文件格式：{result.layout_label}（帐号：{account.name}）")
         if dry_run:
             self.stdout.write("试运行：检查通过，未写入数据库")
         self.stdout.write(
@@ -92,3 +124,35 @@ class Command(BaseCommand):
     def _ignored(self, headers: list[str]) -> None:
         if headers:
             self.stdout.write(self.style.WARNING(f"已忽略未识别的列：{'、'.join(headers)}"))
+
+
+class _Progress:
+    """Progress on stderr: one line redrawn in place on a terminal, else a line at every 10%. Files read in
+    one go (fewer rows than one chunk of the import) show none, so a small file's errors stand alone."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.shown = -1
+        self.started = time.monotonic()
+
+    def __call__(self, rows: int, fraction: float | None) -> None:
+        from mediagov.activity import imports
+
+        if rows < imports.STAGE_CHUNK and self.shown < 0:
+            return
+        percent = int((fraction or 0.0) * 100)
+        step = percent if self.tty else percent // 10 * 10
+        if step == self.shown:
+            return
+        self.shown = step
+        line = f"导入进度：{step:3d}%（已读取 {rows:,} 行，{time.monotonic() - self.started:.0f} 秒）"
+        if self.tty:
+            self.stream.write("\r" + line, ending="")
+            self.stream.flush()
+        else:
+            self.stream.write(line)
+
+    def end(self) -> None:
+        if self.tty and self.shown >= 0:
+            self.stream.write("")
