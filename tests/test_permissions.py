@@ -327,6 +327,13 @@ EXPECT: dict[str, Expect] = {
     "api:sanction-detail": Expect(sees, anonymous=API, target="sanction"),
     "api:report-list": Expect(signed_in, anonymous=API),
     "api:report-detail": Expect(sees, anonymous=API, target="report"),
+    # public (no login): everyone, anonymous included; <code> is DUT; the API needs ?institution=
+    "public:index": Expect(anyone(200), anonymous=200),
+    "public:directory": Expect(anyone(200), anonymous=200),
+    "public:verify": Expect(anyone(200), anonymous=200),
+    "api:public-institutions": Expect(anyone(200), anonymous=200),
+    "api:public-directory": Expect(anyone(400), anonymous=400),
+    "api:public-verify": Expect(anyone(400), anonymous=400),
 }
 
 SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
@@ -346,6 +353,8 @@ class Route:
                 return str(pk)
             if converter == "drf_format_suffix":
                 return ".json"
+            if name == "code":  # an institution's public pages
+                return "dut"
             raise AssertionError(f"{self.route}: teach the permission walk a value for <{match[0]}>")
 
         return "/" + CONVERTER_RE.sub(value, self.route)
@@ -537,6 +546,14 @@ def everything(objs) -> tuple:
 
 
 # --- the walk ---------------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _fresh_rate_counters():
+    """The public pages' rate counters (default cache) start empty for each walk."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @time_machine.travel(date(2026, 3, 10), tick=False)
 @pytest.mark.parametrize("who", USERS)
 def test_permission_walk(client, world, objects, who):

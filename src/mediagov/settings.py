@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mediagov.connectors",
     "mediagov.dashboard",
     "mediagov.public",
+    "mediagov.screening",
     "mediagov.api",
 ]
 
@@ -164,6 +165,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+
+# Public directory and verification (mediagov.public, no login): requests per client address, as
+# "<n>/<sec|min|hour|day>" for the API and for the pages; empty for no limit. Counted in the default cache
+# (Django's local-memory cache unless CACHES is configured).
+MEDIAGOV_PUBLIC_API_RATE = envstr("MEDIAGOV_PUBLIC_API_RATE", "60/min")
+MEDIAGOV_PUBLIC_PAGE_RATE = envstr("MEDIAGOV_PUBLIC_PAGE_RATE", "60/min")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("compliance/", include("mediagov.compliance.urls")),
     path("notifications/", include("mediagov.notifications.urls")),
     path("connectors/", include("mediagov.connectors.urls")),
+    path("public/", include("mediagov.public.urls")),
     path("api/", include("mediagov.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
+from mediagov.public import api as public_api
+
 from . import views
 
 app_name = "api"
@@ -23,5 +25,9 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]),
         name="docs",
     ),
+    # Public (no login, rate-limited): mediagov.public.api
+    path("public/institutions/", public_api.InstitutionsView.as_view(), name="public-institutions"),
+    path("public/directory/", public_api.DirectoryView.as_view(), name="public-directory"),
+    path("public/verify/", public_api.VerifyView.as_view(), name="public-verify"),
     path("", include(router.urls)),
 ]

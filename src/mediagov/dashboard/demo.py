@@ -44,6 +44,7 @@ from mediagov.registry.models import (
     WechatType,
 )
 from mediagov.registry.platforms import Platform
+from mediagov.screening.services import lexicon_demo_load
 from mediagov.workdays.services import add_working_days
 
 DEMO_PASSWORD = "demo12345"
@@ -1173,6 +1174,7 @@ def demo_load() -> DemoLoadResult:
             builder.build_accounts()
             builder.build_activity()
             demo_sources(institutions[spec.code])  # a disabled example feed (docs/connectors.md)
+            lexicon_demo_load(institutions[spec.code])  # benign demo lexicon (docs/screening.md)
             lines.append(builder.summary())
     seconds = time.monotonic() - started
     lines.append(

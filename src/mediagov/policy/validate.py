@@ -59,6 +59,16 @@ PRIOR_REQUIRES = ("approved", "submitted")
 AUDIENCES = ("unit_head", "propaganda")
 CHANNELS = ("inapp", "email", "wecom", "dingtalk")
 FORM_LAYOUTS = ("dut", "yufe")
+SCREENING_CATEGORIES = (
+    "prohibited",
+    "school_rules",
+    "school_image",
+    "commercial_ad",
+    "classified",
+    "sensitive_topic",
+    "typo",
+    "protected_name",
+)
 HOST = "host"  # owner_kinds.routes.<kind>.supervisor: the account's own unit supervises (所在单位监管)
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -134,6 +144,15 @@ VALUE_LABELS = {
     "report_window": "报表（年审材料）未按时报送",
     "report_count_mismatch": "月报表申报的发布信息数量与实际不符",
     "report_classified": "月报表申报发布内容涉密",
+    # screening categories (mediagov.screening)
+    "prohibited": "法律法规禁止的内容",
+    "school_rules": "违反学校管理规定",
+    "school_image": "损害学校形象",
+    "commercial_ad": "与学校无关的商业广告",
+    "classified": "涉密信息",
+    "sensitive_topic": "重大事件、突发事件及敏感问题",
+    "typo": "错别字及错误表述",
+    "protected_name": "学校名称及简称",
 }
 
 
@@ -589,6 +608,26 @@ PACK_SCHEMA = Mapping(
                     "allowlist": optional(Seq(item=Text(), unique=True)),
                     "requires_roles": optional(Seq(item=ROLE, unique=True)),
                     "text": optional(Text()),
+                }
+            )
+        ),
+        # Content screening (mediagov.screening): each lexicon category and the article that forbids it.
+        "screening": optional(
+            Mapping(
+                fields={
+                    "categories": KeyedMap(
+                        keys=SCREENING_CATEGORIES,
+                        value=Mapping(
+                            fields={
+                                "article": ARTICLE,
+                                "text": optional(Text()),
+                                "severity": optional(OneOf(values=SEVERITIES, what="严重程度")),
+                                "blocks": optional(Bool()),
+                            }
+                        ),
+                        nonempty=True,
+                        what="筛查类别",
+                    ),
                 }
             )
         ),

@@ -1,0 +1,109 @@
+"""Lexicons of the content screening: terms by category, each category tied to an article by the policy pack.
+
+A `Lexicon` belongs to one institution and is versioned: every import and every edit through a service
+creates a `LexiconVersion` and raises `Lexicon.version`, and every hit names the version that matched.
+Protected names (DUT 第九条) are not stored here: they come from the pack's `protected_names` section.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Category(models.TextChoices):
+    PROHIBITED = "prohibited", "法律法规禁止的内容"
+    SCHOOL_RULES = "school_rules", "违反学校管理规定"
+    SCHOOL_IMAGE = "school_image", "损害学校形象"
+    COMMERCIAL_AD = "commercial_ad", "与学校无关的商业广告"
+    CLASSIFIED = "classified", "涉密信息"
+    SENSITIVE_TOPIC = "sensitive_topic", "重大事件、突发事件及敏感问题"
+    TYPO = "typo", "错别字及错误表述"
+    PROTECTED_NAME = "protected_name", "学校名称及简称"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "提示"
+    MEDIUM = "medium", "一般"
+    HIGH = "high", "严重"
+    URGENT = "urgent", "紧急"
+
+
+class LexiconQuerySet(models.QuerySet):
+    def of(self, institution):
+        return self.filter(institution=institution)
+
+
+class Lexicon(models.Model):
+    institution = models.ForeignKey("org.Institution", on_delete=models.CASCADE, related_name="lexicons")
+    name = models.CharField("名称", max_length=100)
+    category = models.CharField(
+        "主要类别", max_length=20, choices=Category.choices, blank=True, help_text="词条各自的类别优先"
+    )
+    version = models.PositiveIntegerField("当前版本", default=0)
+    description = models.TextField("说明", blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = LexiconQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "词库"
+        verbose_name_plural = "词库"
+        ordering = ["institution", "name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "name"], name="lexicon_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（v{self.version}）"
+
+
+class LexiconVersion(models.Model):
+    """One change of a lexicon: an import, an edit, or the demo load."""
+
+    lexicon = models.ForeignKey(Lexicon, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本")
+    source = models.CharField("来源", max_length=255, blank=True)
+    term_count = models.PositiveIntegerField("词条数", default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "词库版本"
+        verbose_name_plural = "词库版本"
+        ordering = ["lexicon", "-number"]
+        constraints = [models.UniqueConstraint(fields=["lexicon", "number"], name="lexicon_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.lexicon.name} v{self.number}"
+
+
+class Term(models.Model):
+    lexicon = models.ForeignKey(Lexicon, on_delete=models.CASCADE, related_name="terms")
+    text = models.CharField("词条", max_length=200)
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    variants = models.JSONField("变体", default=list, blank=True)
+    allowlist = models.JSONField("例外", default=list, blank=True, help_text="含本词条但不算命中的词语")
+    severity = models.CharField(
+        "严重程度",
+        max_length=10,
+        choices=Severity.choices,
+        blank=True,
+        help_text="留空时取政策包中该类别的设置",
+    )
+    blocks_publication = models.BooleanField(
+        "阻止发布", null=True, blank=True, help_text="留空时取政策包中该类别的设置"
+    )
+    correction = models.CharField("正确写法", max_length=200, blank=True, help_text="错别字类词条的更正")
+    added_in = models.PositiveIntegerField("加入版本", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "词条"
+        verbose_name_plural = "词条"
+        ordering = ["lexicon", "category", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["lexicon", "text", "category"], name="term_unique_in_lexicon")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,221 @@
+"""The screening normaliser: folds a text the way evasions disguise it, and maps every position back.
+
+`normalize(text)` returns a `Normalized`: the folded text and a way back from any offset in it to the
+character offset in the original (`orig_start`, `orig_end`). It runs in three passes over the text, each a C
+loop (a code-point table, then two regular-expression passes), and keeps offsets as segment arrays rather
+than one entry per character:
+
+1. **Fold, one character for one** (`FOLD`, built once): full width → half width and other NFKC
+   compatibility forms, letter case, traditional → simplified (OpenCC t2s, character by character), and
+   enclosed numbers and letters (①⑵㈢Ⓕ → 1 2 三 f). A character whose fold is longer than one character
+   (⑩ → 10) takes a slower per-character path that keeps an index per character.
+2. **Interference characters** (spaces, `*`, `.`, zero-width characters, decorative symbols …) between two
+   characters, at most `MAX_INTERFERENCE` in a row, are dropped (法*轮 → 法轮, 敏 感 → 敏感). Sentence
+   punctuation (。！？；and line breaks) is never interference, so nothing joins across a sentence. Between
+   two Latin letters or digits only the symbol noise counts, not spaces or dots, so ordinary English and
+   numbers stay apart.
+3. **Repeated Chinese characters** collapse to one (not letters or digits: qq, www, 13800138000) (法法轮轮 → 法轮).
+
+Terms are normalised by the same function, so a lexicon and a text always meet in the same form.
+`fold_text(text)` gives pass 1 alone (same length as the text when no character expands): the pattern
+rules for ad signals (phone numbers, WeChat and QQ ids, URLs, QR-code wording) run on it.
+"""
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_INTERFERENCE = 3  # interference characters skipped in a row; a longer run separates the characters
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Noise inserted between characters. Never sentence punctuation, commas, quotes or brackets.
+SYMBOL_NOISE = (
+    "*_|~`^#&+=\\\\/\u00b7\u2022\u2027\u30fb\u2605\u2606\u2665\u2661\u25c6\u25c7\u25cb\u25cf\u25a1\u25a0"
+    "\u25b3\u25b2\u203b\u00d7\u266a\u266b\u4e36\u200b\u200c\u200d\u2060\ufeff"
+)
+SPACE_NOISE = " \t.\\-'\"@"  # also noise when a Chinese character is on either side
+SENTENCE_END = "。！？；!?;\n\r"
+
+# Enclosed alphanumerics whose NFKC form carries decoration: ⑵ → (2), ⒈ → 1., ㈢ → (三).
+ENCLOSED = [(0x2460, 0x24FF), (0x2776, 0x2793), (0x3200, 0x32FF)]
+
+
+def _enclosed(cp: int) -> bool:
+    return any(lo <= cp <= hi for lo, hi in ENCLOSED)
+
+
+@lru_cache(maxsize=1)
+def _t2s_chars() -> dict[str, str]:
+    """Traditional → simplified, character by character (one OpenCC call over every CJK character)."""
+    import opencc
+
+    chars = [
+        chr(cp)
+        for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+        for cp in range(lo, hi + 1)
+    ]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a phrase rule crossed a line: fall back to one call per character
+        converter = opencc.OpenCC("t2s")
+        converted = [converter.convert(c) for c in chars]
+    return {c: s for c, s in zip(chars, converted, strict=True) if s != c and len(s) == 1}
+
+
+def _fold_char(ch: str, t2s: dict[str, str]) -> str:
+    cp = ord(ch)
+    out = ch
+    if _enclosed(cp):
+        nfkc = unicodedata.normalize("NFKC", ch)
+        core = "".join(c for c in nfkc if c.isalnum())
+        out = core or ch
+    else:
+        nfkc = unicodedata.normalize("NFKC", ch)
+        if len(nfkc) == 1:
+            out = nfkc
+    out = out.lower()
+    return "".join(t2s.get(c, c) for c in out)
+
+
+@lru_cache(maxsize=1)
+def fold_tables() -> tuple[dict[int, str], dict[int, str]]:
+    """(one-for-one table, expanding table), built once over the Basic Multilingual Plane."""
+    t2s = _t2s_chars()
+    single: dict[int, str] = {}
+    expanding: dict[int, str] = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        out = _fold_char(ch, t2s)
+        if out == ch:
+            continue
+        if len(out) == 1:
+            single[cp] = out
+        else:
+            expanding[cp] = out
+    return single, expanding
+
+
+@lru_cache(maxsize=1)
+def _expanding_re() -> re.Pattern | None:
+    _single, expanding = fold_tables()
+    if not expanding:
+        return None
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(expanding)) + "]")
+
+
+def fold_text(text: str) -> tuple[str, list[int] | None]:
+    """Pass 1: (folded text, per-character original index or None when the fold kept every length)."""
+    single, expanding = fold_tables()
+    expand_re = _expanding_re()
+    if expand_re is None or not expand_re.search(text):
+        return text.translate(single), None
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = expanding.get(ord(ch)) or single.get(ord(ch), ch)
+        out.append(folded)
+        index.extend([i] * len(folded))
+    return "".join(out), index
+
+
+_NOISE = f"[{re.escape(SYMBOL_NOISE)}{re.escape(SPACE_NOISE)}]"
+_STRICT = f"[{re.escape(SYMBOL_NOISE)}]"
+_WORD = f"[{CJK}a-z0-9]"
+INTERFERENCE_RE = re.compile(
+    # a Chinese character on the left, any word character on the right (or the reverse): every kind of noise
+    rf"(?<=[{CJK}]){_NOISE}{{1,{MAX_INTERFERENCE}}}(?={_WORD})"
+    rf"|(?<=[a-z0-9]){_NOISE}{{1,{MAX_INTERFERENCE}}}(?=[{CJK}])"
+    # between Latin letters or digits: only symbol noise (D*U*T), never spaces or dots
+    rf"|(?<=[a-z0-9]){_STRICT}{{1,{MAX_INTERFERENCE}}}(?=[a-z0-9])"
+)
+REPEAT_RE = re.compile(rf"([{CJK}])\1+")
+
+
+class _Segments:
+    """A map from offsets of a shortened text back to the text it was cut from: kept runs as arrays."""
+
+    __slots__ = ("new_starts", "old_starts")
+
+    def __init__(self) -> None:
+        self.new_starts: list[int] = [0]
+        self.old_starts: list[int] = [0]
+
+    def __call__(self, pos: int) -> int:
+        k = bisect_right(self.new_starts, pos) - 1
+        return self.old_starts[k] + (pos - self.new_starts[k])
+
+
+def _drop(text: str, pattern: re.Pattern, keep_group: bool) -> tuple[str, _Segments]:
+    """`text` without the matches of `pattern` (or, with `keep_group`, without all of a match but its
+    first character), and the segments that map back."""
+    parts: list[str] = []
+    segs = _Segments()
+    last = 0
+    new_len = 0
+    for m in pattern.finditer(text):
+        start, end = m.span()
+        if keep_group:
+            start += 1
+        parts.append(text[last:start])
+        new_len += start - last
+        last = end
+        segs.new_starts.append(new_len)
+        segs.old_starts.append(end)
+    parts.append(text[last:])
+    if len(segs.new_starts) == 1:
+        return text, segs
+    return "".join(parts), segs
+
+
+@dataclass
+class Normalized:
+    original: str
+    folded: str  # pass 1 only
+    text: str  # all passes: what the matcher reads
+    _index: list[int] | None
+    _interference: _Segments
+    _repeats: _Segments
+
+    def folded_to_orig(self, pos: int) -> int:
+        return self._index[pos] if self._index is not None else pos
+
+    def to_folded(self, pos: int) -> int:
+        """Offset in `folded` of the character at offset `pos` of `text`."""
+        return self._interference(self._repeats(pos))
+
+    def orig_start(self, pos: int) -> int:
+        return self.folded_to_orig(self.to_folded(pos))
+
+    def orig_end(self, end: int) -> int:
+        """Original end (exclusive) of a match ending before `end`: its last character, and any repeats of
+        it that were collapsed."""
+        last = self.to_folded(end - 1)
+        folded = self.folded
+        stop = last + 1
+        while stop < len(folded) and folded[stop] == folded[last] and REPEAT_RE.match(folded[last] * 2):
+            stop += 1
+        if self._index is None:
+            return stop
+        return self._index[stop - 1] + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.orig_start(start), self.orig_end(end)
+
+
+def normalize(text: str) -> Normalized:
+    folded, index = fold_text(text)
+    no_noise, interference = _drop(folded, INTERFERENCE_RE, keep_group=False)
+    collapsed, repeats = _drop(no_noise, REPEAT_RE, keep_group=True)
+    return Normalized(text, folded, collapsed, index, interference, repeats)
+
+
+def normalize_term(term: str) -> str:
+    """The form a lexicon term is matched in: the same passes as a text, without surrounding spaces."""
+    return normalize(term.strip()).text.strip()
+
+
+def is_sentence_end(ch: str) -> bool:
+    return ch in SENTENCE_END
