@@ -290,6 +290,9 @@ EXPECT: dict[str, Expect] = {
     "compliance:finding_waive": Expect(post_only, target="finding", post=True),
     "compliance:sanction_detail": Expect(sees, target="sanction"),
     "compliance:sanction_lift": Expect(post_only, target="sanction", post=True),
+    # screening: name watch (DUT 第九条), the department of the institution only
+    "screening:namewatch": Expect(department),
+    "screening:namewatch_notice": Expect(robot, target="discovered"),
     # notifications
     "notifications:inbox": Expect(signed_in),
     "notifications:read": Expect(post_only, target="notification"),
@@ -450,6 +453,7 @@ def objects(world):
             )
             out[key].source = source_of(account)
             out[key].report = report_of(account)
+            out[key].discovered = discovered_of(account)
         return out
 
 
@@ -486,6 +490,20 @@ def finding_of(account):
         action="a",
         first_seen=date(2026, 3, 10),
         last_seen=date(2026, 3, 10),
+    )
+
+
+def discovered_of(account):
+    """A name-watch result that uses the school's name without approval (it has a notice to download)."""
+    from mediagov.screening.models import DiscoveredAccount
+
+    return DiscoveredAccount.objects.create(
+        institution=account.institution,
+        platform="douyin",
+        name=f"{account.institution.short_name}树洞",
+        verdict="unregistered_use",
+        keyword=account.institution.short_name,
+        source="manual",
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendar/", include("mediagov.workdays.urls")),
     path("dashboard/", include("mediagov.dashboard.urls")),
     path("compliance/", include("mediagov.compliance.urls")),
+    path("screening/", include("mediagov.screening.urls")),
     path("notifications/", include("mediagov.notifications.urls")),
     path("connectors/", include("mediagov.connectors.urls")),
     path("public/", include("mediagov.public.urls")),

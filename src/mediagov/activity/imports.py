@@ -815,6 +815,7 @@ def post_import(
             if not dry_run:
                 # One posts import per institution at a time (on PostgreSQL), so that the counts are exact.
                 list(Institution.objects.select_for_update().filter(pk=institution.pk).values_list("pk"))
+            started = timezone.now()  # the posts written now are imported at or after this
             writer = _Writer(dry_run=dry_run, source=layout.source).start()
             try:
                 chunk: list[tuple] = []
@@ -855,6 +856,8 @@ def post_import(
                 return result
             result.created = writer.created
             result.skipped_existing = distinct - result.created
+            if result.created:
+                _screen_later(result.account_ids, started)
             log_action(
                 institution,
                 "post.imported",
@@ -876,6 +879,14 @@ def post_import(
     finally:
         _Writer.drop()
     return result
+
+
+def _screen_later(account_ids: list[int], started: datetime) -> None:
+    """Screen the posts just written, in the background after the commit (docs/screening.md)."""
+    from mediagov.screening.posts import posts_screen_later
+
+    new = Post.objects.filter(account_id__in=account_ids, imported_at__gte=started).order_by()
+    posts_screen_later(new.values_list("pk", flat=True))
 
 
 def _row_errors(errors: _Errors, result: PostImportResult) -> ImportFileError:

@@ -1,8 +1,9 @@
 """Writing posts (发布记录) that arrive from feeds, platform connectors and platform exports.
 
 `posts_add` is the one way machine sources add posts: it inserts the ones not seen before (by
-`post_fingerprint`), returns how many were new, and records the batch once in the audit trail. Content
-screening (敏感词、错敏词) will hook in here, so every source is screened the same way.
+`post_fingerprint`), returns how many were new, and records the batch once in the audit trail. The new
+posts are screened in the background after the commit (`screening.posts.posts_screen_later`), so every
+source is screened the same way.
 """
 
 from collections.abc import Iterable
@@ -113,4 +114,16 @@ def posts_add(account: MediaAccount, items: Iterable[PostLike], *, source: str, 
                 "latest": max(r.published_at for r in new),
             },
         )
+        _screen_later(account.pk, [r.fingerprint for r in new])
     return len(new)
+
+
+def _screen_later(account_id: int, fingerprints: list[str]) -> None:
+    from mediagov.screening.posts import posts_screen_later
+
+    ids: list[int] = []
+    for start in range(0, len(fingerprints), LOOKUP_CHUNK):
+        chunk = fingerprints[start : start + LOOKUP_CHUNK]
+        found = Post.objects.filter(account_id=account_id, fingerprint__in=chunk).order_by()
+        ids.extend(found.values_list("pk", flat=True))
+    posts_screen_later(ids)

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.html import format_html
 
 from mediagov.core.scoping import units_in_scope
 from mediagov.org.models import Unit
@@ -64,6 +65,15 @@ EVIDENCE_LABELS = {
     "cadence": "报送周期",
     "period": "报表所属期",
     "submitted_on": "报送日期",
+    "post_id": "发布记录编号",
+    "post_title": "标题",
+    "post_url": "链接",
+    "published_at": "发布时间",
+    "term": "词条",
+    "category": "类别",
+    "lexicon": "词库",
+    "hits": "命中次数",
+    "excerpt": "摘录",
 }
 EVIDENCE_VALUES = {
     "cadence": {"monthly": "月报", "annual": "年度"},
@@ -352,6 +362,13 @@ def responsible_text(responsible: list) -> str:
 def _evidence_value(key: str, value) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if key == "excerpt" and isinstance(value, dict):  # a screening hit: the term marked in its context
+        return format_html(
+            '{}<mark class="screening-hit">{}</mark>{}',
+            value.get("before", ""),
+            value.get("hit", ""),
+            value.get("after", ""),
+        )
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

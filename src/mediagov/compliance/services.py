@@ -12,10 +12,12 @@
   closed, resolved or waived.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mediagov.core import scoping
@@ -41,6 +43,8 @@ from .models import (
 )
 from .snapshot import Snapshot, snapshot_build, snapshots_build
 
+_CHINA = ZoneInfo("Asia/Shanghai")  # findings are dated in China
+SCREENING_PREFIX = "screening."  # rule ids of the findings `finding_record_screening` raises
 UNIT_LABELS = {"working_days": "个工作日", "calendar_days": "日", "weeks": "周"}
 SANCTION_STATUS = {
     SanctionLevel.RECTIFY: AccountStatus.RECTIFYING,
@@ -277,8 +281,8 @@ def _record(outcome: ScanOutcome, scan: Scan) -> None:
     rule_ids = {spec.id for spec in pack.compliance_rules()}
     closed = 0
     for k, finding in active.items():
-        if k in holding or finding.rule in undecided:
-            continue
+        if k in holding or finding.rule in undecided or finding.rule.startswith(SCREENING_PREFIX):
+            continue  # a screening finding is about a published post: only people close it
         account = outcome.accounts.get(finding.account_id)
         if account is not None and account.status == AccountStatus.SUSPENDED:
             continue  # 关停整改: frozen until the department lifts the sanction
@@ -353,6 +357,157 @@ def finding_json(outcome: ScanOutcome, draft: FindingDraft) -> dict:
         "finding_id": recorded.pk if recorded is not None else None,
         "state": recorded.state if recorded is not None else None,
     }
+
+
+# ---------------------------------------------------------------- findings from screening published posts
+SCREENING_EXCERPT = 30  # characters of context either side of a hit in the evidence
+SCREENING_ACTIONS = {
+    "classified": "立即删除该条内容，并向党委宣传部、保密部门报告",
+    "typo": "更正该条内容中的错别字或错误表述",
+    "commercial_ad": "删除与学校无关的商业广告内容",
+}
+SCREENING_ACTION = "核实该条内容，违规的立即删除或更正，并将处理情况报党委宣传部"
+
+
+def screening_key(post_id: int, category: str, term: str) -> str:
+    """The finding key of one term in one post (terms may be long: the key holds a digest of it)."""
+    digest = hashlib.sha1(f"{category}\0{term}".encode()).hexdigest()[:16]
+    return f"post:{post_id}:{digest}"
+
+
+def screening_excerpt(text: str, start: int, end: int, width: int = SCREENING_EXCERPT) -> dict:
+    """The hit with `width` characters either side: {"before", "hit", "after"} (the page marks "hit")."""
+    before = text[max(0, start - width) : start]
+    after = text[end : end + width]
+    return {
+        "before": ("…" if start > width else "") + before,
+        "hit": text[start:end],
+        "after": after + ("…" if end + width < len(text) else ""),
+    }
+
+
+def _screening_due(pack, article: str, start: date) -> tuple[date | None, str, str]:
+    draft = FindingDraft(
+        rule="",
+        kind="",
+        account_id=0,
+        key="",
+        title="",
+        message="",
+        evidence={},
+        since=start,
+        article=article,
+    )
+    _due(draft, start, pack)
+    return draft.due, draft.due_rule, draft.due_error
+
+
+def finding_record_screening(post, hits, text: str) -> list[Finding]:
+    """Record the screening `hits` in `text` (the title and body of the published `post`) as findings.
+
+    One finding per (post, term): rule `screening.<category>`, citing the article the pack's
+    `screening.categories` ties the category to, with an excerpt around the first hit as evidence. A term
+    found in the post before (whatever became of that finding: closed, waived) adds nothing, so screening a
+    post again is idempotent. The daily scan never resolves these findings (`_record`). The new findings
+    are announced after commit to the direct responsible person and the propaganda department.
+    """
+    from mediagov.screening.models import Category, Severity
+
+    account = MediaAccount.objects.select_related("institution", "direct_responsible").get(pk=post.account_id)
+    institution = account.institution
+    pack = institution.policy
+    categories = (pack.data.get("screening") or {}).get("categories") or {}
+    first: dict[tuple[str, str], list] = {}
+    for hit in hits:
+        first.setdefault((hit.category, hit.term), []).append(hit)
+    keys = {screening_key(post.pk, c, t): (c, t) for c, t in first}
+    seen = set(
+        Finding.objects.filter(
+            account=account, key__in=list(keys), rule__startswith=SCREENING_PREFIX
+        ).values_list("key", flat=True)
+    )
+    today = timezone.localdate(timezone=_CHINA)
+    published = timezone.localtime(post.published_at, _CHINA)
+    responsible = []
+    if account.direct_responsible is not None:
+        person = account.direct_responsible
+        responsible.append({"role": "direct_responsible", "person_id": person.pk, "name": person.name})
+    created: list[Finding] = []
+    for key, (category, term) in keys.items():
+        if key in seen:
+            continue
+        found = first[(category, term)]
+        hit = found[0]
+        conf = categories.get(category) or {}
+        article = conf.get("article", "")
+        label = Category(category).label if category in Category.values else category
+        severity = hit.severity or conf.get("severity") or Severity.MEDIUM
+        if category == Category.CLASSIFIED:
+            severity = Severity.URGENT  # a leak is handled at once (DUT 第十四条（一）, YUFE 第十一条)
+        due, due_rule, due_error = _screening_due(pack, article, today)
+        source = f"词库“{hit.lexicon}”第{hit.version}版" if hit.lexicon else "规则"
+        message = f"{published:%Y-%m-%d %H:%M}发布的《{post.title}》含“{hit.text}”（{label}，{source}）"
+        if hit.correction:
+            message += f"，应为“{hit.correction}”"
+        if conf.get("text"):
+            message += f"。{conf['text']}"
+        finding = Finding(
+            institution=institution,
+            account=account,
+            rule=f"{SCREENING_PREFIX}{category}",
+            kind="screening",
+            key=key,
+            regulation=pack.title,
+            article=article,
+            title=f"发布内容命中{label}词条“{term}”"[:200],
+            message=message,
+            evidence={
+                "post_id": post.pk,
+                "post_title": post.title,
+                "post_url": post.url,
+                "published_at": f"{published:%Y-%m-%d %H:%M}",
+                "term": term,
+                "category": label,
+                "lexicon": source,
+                "hits": len(found),
+                "excerpt": screening_excerpt(text, hit.start, hit.end),
+            },
+            severity=severity,
+            action=SCREENING_ACTIONS.get(category, SCREENING_ACTION),
+            responsible=responsible,
+            since=published.date(),
+            due_date=due,
+            due_rule=due_rule,
+            due_error=due_error,
+            first_seen=today,
+            last_seen=today,
+        )
+        try:
+            with transaction.atomic():  # another worker screening the same post got there first: one finding
+                finding.save()
+        except IntegrityError:
+            continue
+        log_action(finding, "finding.opened", data={"rule": finding.rule, "post": post.pk, "term": term})
+        created.append(finding)
+    if created:
+        ids = [f.pk for f in created]
+        transaction.on_commit(lambda: _notify_screening(ids), robust=True)
+    return created
+
+
+def _notify_screening(finding_ids: list[int]) -> None:
+    """Tell the responsible people and the propaganda department at once; urgent ones leave the queue now."""
+    from mediagov.notifications.services import findings_opened_notify
+    from mediagov.notifications.tasks import deliveries_send
+
+    findings = list(
+        Finding.objects.filter(pk__in=finding_ids).select_related(
+            "institution", "account__responsible_unit", "account__direct_responsible__user"
+        )
+    )
+    findings_opened_notify(findings, propaganda=True)
+    if any(f.severity == "urgent" for f in findings):
+        deliveries_send.delay()
 
 
 # ---------------------------------------------------------------- the finding lifecycle

@@ -491,22 +491,27 @@ def _named_users(entries) -> list:
     return [p.user for p in people]
 
 
-def findings_opened_notify(findings) -> int:
+def findings_opened_notify(findings, *, propaganda: bool = False) -> int:
     """A scan opened `findings`: `finding_opened_notify` for each, the audiences read once per institution."""
     audiences: dict[int, _Audiences] = {}
     sent = 0
     for finding in findings:
         if finding.institution_id not in audiences:
             audiences[finding.institution_id] = _Audiences(finding.institution)
-        sent += finding_opened_notify(finding, audiences=audiences[finding.institution_id])
+        sent += finding_opened_notify(
+            finding, audiences=audiences[finding.institution_id], propaganda=propaganda
+        )
     return sent
 
 
-def finding_opened_notify(finding, *, audiences=None) -> int:
-    """A scan opened `finding`: tell the responsible people and the people it names, once."""
+def finding_opened_notify(finding, *, audiences=None, propaganda: bool = False) -> int:
+    """A scan opened `finding`: tell the responsible people and the people it names, once; with
+    `propaganda` (a screened post) the propaganda department too."""
     account = finding.account
     audiences = audiences or _Audiences(finding.institution)
     recipients = audiences.responsible(account) + _named_users(finding.responsible)
+    if propaganda:
+        recipients += audiences.propaganda()
     if finding.due_date:
         due = f"整改期限：{_cn(finding.due_date)}" + (f"（{finding.due_rule}）" if finding.due_rule else "")
     else:

@@ -107,3 +107,72 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class DiscoveredAccountQuerySet(models.QuerySet):
+    def of(self, institution):
+        return self.filter(institution=institution)
+
+    def flagged(self):
+        return self.filter(verdict__in=["unregistered_use", "impersonation"])
+
+
+class DiscoveredAccount(models.Model):
+    """An account found on a platform and checked by the name watch (DUT 第九条); one row per check."""
+
+    class Verdict(models.TextChoices):
+        REGISTERED = "registered", "已备案官方帐号"
+        UNREGISTERED_USE = "unregistered_use", "未经审批使用学校名称"
+        IMPERSONATION = "impersonation", "疑似仿冒已备案帐号"
+        UNRELATED = "unrelated", "无关"
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "文件导入"
+        MANUAL = "manual", "手工录入"
+
+    institution = models.ForeignKey(
+        "org.Institution", on_delete=models.CASCADE, related_name="discovered_accounts"
+    )
+    platform = models.CharField("平台", max_length=40)  # a platform code, or the text given when unknown
+    name = models.CharField("名称", max_length=200)
+    handle_raw = models.CharField("帐号ID", max_length=300, blank=True)
+    url = models.CharField("链接", max_length=500, blank=True)
+    bio = models.TextField("简介", blank=True)
+    followers = models.PositiveIntegerField("粉丝数", null=True, blank=True)
+    handle = models.CharField("规范化标识", max_length=160, blank=True)
+    verdict = models.CharField("结论", max_length=20, choices=Verdict.choices)
+    keyword = models.CharField("受保护名称", max_length=100, blank=True)
+    variant = models.CharField("变体", max_length=20, blank=True)
+    matched = models.CharField("名称中的匹配文字", max_length=200, blank=True)
+    account = models.ForeignKey(
+        "registry.MediaAccount",
+        verbose_name="匹配的已备案帐号",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    score = models.FloatField("名称相似度", null=True, blank=True)
+    evidence = models.JSONField("证据", default=list, blank=True)
+    article = models.CharField("依据", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=10, choices=Source.choices)
+    filename = models.CharField("导入文件", max_length=200, blank=True)
+    row = models.PositiveIntegerField("行号", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = DiscoveredAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "名称监测结果"
+        verbose_name_plural = "名称监测结果"
+        ordering = ["-created", "row", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_verdict_display()}）"
+
+    @property
+    def flagged(self) -> bool:
+        return self.verdict in (self.Verdict.UNREGISTERED_USE, self.Verdict.IMPERSONATION)
