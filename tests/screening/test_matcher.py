@@ -38,6 +38,7 @@ def test_articles_follow_the_institution_pack():
 def test_protected_names_come_from_the_pack_with_its_allowlist():
     screener = Screener(pack_entries(pack("dut")), pack("dut"))
     assert screener.screen("大工业发展和大工匠精神") == []
+    assert screener.screen("各单位要加大工作力度，不怕下大工夫") == []  # everyday words, not the school
     [hit] = screener.screen("欢迎关注大 工青年")
     assert hit.category == "protected_name" and hit.text == "大 工"
     assert hit.article.endswith("第九条")

@@ -124,6 +124,8 @@ def test_matched_text_is_quoted_as_written(registry):
     "name",
     [
         "大工业时代",
+        "大工作室",
+        "加大工作力度宣传号",
         "大工匠精神",
         "大工程观察",
         "打工人日记",
