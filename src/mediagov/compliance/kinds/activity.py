@@ -15,6 +15,18 @@ def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
+def _baseline_said(base: date, basis: str) -> str:
+    """The baseline in a finding's message: the last post, or the opening of an account that never posted."""
+    return f"最后一次发布于{base:%Y-%m-%d}" if basis == "last_post" else f"自{base:%Y-%m-%d}开通以来从未发布"
+
+
+def _baseline_evidence(account, base: date, basis: str) -> dict:
+    return {
+        "last_post": base.isoformat() if basis == "last_post" else None,
+        "opened_on": account.opened_on.isoformat() if account.opened_on else None,
+    }
+
+
 def _month_first(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
@@ -75,11 +87,7 @@ class InactivityMonths(Rule):
                 continue
             since = _month_last(first_empty + months - 1)
             empty_months = [f"{i // 12}-{i % 12 + 1:02d}" for i in range(first_empty, last_complete + 1)]
-            what = (
-                f"最后一次发布于{base:%Y-%m-%d}"
-                if basis == "last_post"
-                else f"自{base:%Y-%m-%d}开通以来从未发布"
-            )
+            what = _baseline_said(base, basis)
             out.append(
                 self.draft(
                     spec,
@@ -88,8 +96,7 @@ class InactivityMonths(Rule):
                     message=f"{account.name}{what}，此后连续{empty}个自然月（{empty_months[0]}至{empty_months[-1]}）"
                     f"没有发布内容，达到“连续{months}个月不更新”的标准",
                     evidence={
-                        "last_post": base.isoformat() if basis == "last_post" else None,
-                        "opened_on": account.opened_on.isoformat() if account.opened_on else None,
+                        **_baseline_evidence(account, base, basis),
                         "empty_months": empty_months,
                         "threshold_months": months,
                     },
@@ -117,11 +124,7 @@ class InactivityMonths(Rule):
             last_month = first_empty + months - 1  # the month that would complete the run
             breaks_on = _month_last(last_month)
             empty_months = [f"{i // 12}-{i % 12 + 1:02d}" for i in range(first_empty, last_complete + 1)]
-            what = (
-                f"最后一次发布于{base:%Y-%m-%d}"
-                if basis == "last_post"
-                else f"自{base:%Y-%m-%d}开通以来从未发布"
-            )
+            what = _baseline_said(base, basis)
             run = f"，已连续{empty}个自然月未更新" if empty else ""
             out.append(
                 self.draft(
@@ -131,8 +134,7 @@ class InactivityMonths(Rule):
                     message=f"{account.name}{what}{run}；若{breaks_on:%Y年%m月}底前仍无发布，"
                     f"将达到“连续{months}个月不更新”的标准",
                     evidence={
-                        "last_post": base.isoformat() if basis == "last_post" else None,
-                        "opened_on": account.opened_on.isoformat() if account.opened_on else None,
+                        **_baseline_evidence(account, base, basis),
                         "empty_months": empty_months,
                         "threshold_months": months,
                         "breaks_on": breaks_on.isoformat(),
@@ -308,11 +310,7 @@ class InactivityDays(Rule):
             if base is None or (snap.as_of - base).days < days:
                 continue
             gap = (snap.as_of - base).days
-            what = (
-                f"最后一次发布于{base:%Y-%m-%d}"
-                if basis == "last_post"
-                else f"自{base:%Y-%m-%d}开通以来从未发布"
-            )
+            what = _baseline_said(base, basis)
             out.append(
                 self.draft(
                     spec,
@@ -320,8 +318,7 @@ class InactivityDays(Rule):
                     title=f"{gap}天未更新",
                     message=f"{account.name}{what}，已{gap}天没有更新（标准：{days}天内须有更新）",
                     evidence={
-                        "last_post": base.isoformat() if basis == "last_post" else None,
-                        "opened_on": account.opened_on.isoformat() if account.opened_on else None,
+                        **_baseline_evidence(account, base, basis),
                         "days_without_post": gap,
                         "threshold_days": days,
                     },
@@ -345,11 +342,7 @@ class InactivityDays(Rule):
             if not days - margin <= gap < days:
                 continue
             breaks_on = base + timedelta(days=days)
-            what = (
-                f"最后一次发布于{base:%Y-%m-%d}"
-                if basis == "last_post"
-                else f"自{base:%Y-%m-%d}开通以来从未发布"
-            )
+            what = _baseline_said(base, basis)
             out.append(
                 self.draft(
                     spec,
@@ -358,8 +351,7 @@ class InactivityDays(Rule):
                     message=f"{account.name}{what}，已{gap}天没有更新；若{breaks_on:%Y-%m-%d}前仍无发布，"
                     f"将超过{days}天的标准",
                     evidence={
-                        "last_post": base.isoformat() if basis == "last_post" else None,
-                        "opened_on": account.opened_on.isoformat() if account.opened_on else None,
+                        **_baseline_evidence(account, base, basis),
                         "days_without_post": gap,
                         "threshold_days": days,
                         "breaks_on": breaks_on.isoformat(),
