@@ -148,6 +148,13 @@ def run_sees(who, target) -> int:
     return 200 if mine or department else 404
 
 
+def review_author(who, target) -> int:
+    """A draft's edit page: its author (the target's filer, see `objects`); others who see it get 403."""
+    if target not in SEES[who]:
+        return 404
+    return 200 if who == RUN_UPLOADERS[target] else 403
+
+
 def unit_sees(who, target) -> int:
     return 200 if target in UNIT_SEES[who] else 404
 
@@ -293,6 +300,21 @@ EXPECT: dict[str, Expect] = {
     # screening: name watch (DUT 第九条), the department of the institution only
     "screening:namewatch": Expect(department),
     "screening:namewatch_notice": Expect(robot, target="discovered"),
+    # screening: lexicons, the department of the institution only
+    "screening:lexicon_list": Expect(department),
+    "screening:lexicon_rescreen": Expect(post_only),
+    "screening:lexicon_detail": Expect(robot, target="lexicon"),
+    "screening:lexicon_download": Expect(robot, target="lexicon"),
+    # screening: 先审后发 (review before publishing); drafts are read through the account scope
+    "screening:review_list": Expect(member),
+    "screening:review_create": Expect(filer),
+    "screening:review_precheck": Expect(post_only),
+    "screening:review_detail": Expect(sees, target="review"),
+    "screening:review_edit": Expect(review_author, target="review"),
+    "screening:review_submit": Expect(post_only, target="review", post=True),
+    "screening:review_decide": Expect(post_only, target="review", post=True),
+    "screening:review_withdraw": Expect(post_only, target="review", post=True),
+    "screening:review_attachment": Expect(sees, target="review_attachment"),  # the detail page's scope
     # notifications
     "notifications:inbox": Expect(signed_in),
     "notifications:read": Expect(post_only, target="notification"),
@@ -330,6 +352,9 @@ EXPECT: dict[str, Expect] = {
     "api:sanction-detail": Expect(sees, anonymous=API, target="sanction"),
     "api:report-list": Expect(signed_in, anonymous=API),
     "api:report-detail": Expect(sees, anonymous=API, target="report"),
+    "api:review-list": Expect(signed_in, anonymous=API),
+    "api:review-detail": Expect(sees, anonymous=API, target="review"),
+    "api:review-decide": Expect(post_only, anonymous=API, target="review", post=True),
     # public (no login): everyone, anonymous included; <code> is DUT; the API needs ?institution=
     "public:index": Expect(anyone(200), anonymous=200),
     "public:directory": Expect(anyone(200), anonymous=200),
@@ -358,6 +383,8 @@ class Route:
                 return ".json"
             if name == "code":  # an institution's public pages
                 return "dut"
+            if name == "fmt":  # an export's format
+                return "csv"
             raise AssertionError(f"{self.route}: teach the permission walk a value for <{match[0]}>")
 
         return "/" + CONVERTER_RE.sub(value, self.route)
@@ -396,9 +423,10 @@ def test_every_url_pattern_is_in_the_table():
 
 # --- the objects ------------------------------------------------------------------------------------------
 @pytest.fixture
-def objects(world):
+def objects(world, settings, tmp_path):
     """An account and its submitted filing for each target: {"chem": (account, filing), ...}."""
     w = world
+    settings.MEDIA_ROOT = tmp_path / "media"  # stored files (review attachments) stay in the test's folder
     with time_machine.travel(date(2026, 3, 10), tick=False):
         built = {
             "chem": register(w, name="化工学院官微"),
@@ -454,6 +482,9 @@ def objects(world):
             out[key].source = source_of(account)
             out[key].report = report_of(account)
             out[key].discovered = discovered_of(account)
+            out[key].review = review_of(account, filers.get(key, w.acc_op))
+            out[key].review_attachment = review_attachment_of(out[key].review)
+            out[key].lexicon = lexicon_of(account)
         return out
 
 
@@ -505,6 +536,41 @@ def discovered_of(account):
         keyword=account.institution.short_name,
         source="manual",
     )
+
+
+def lexicon_of(account):
+    """The institution's lexicon with one term (one per institution, shared by its targets)."""
+    from mediagov.screening.services import lexicon_import
+
+    lexicon = account.institution.lexicons.filter(name="词库").first()
+    if lexicon is None:
+        lexicon = lexicon_import(
+            institution=account.institution,
+            data="词条,类别\n内部资料,classified\n".encode(),
+            filename="w.csv",
+        ).lexicon
+    return lexicon
+
+
+def review_of(account, author):
+    """A draft of 先审后发 for the account, written by its filer and not yet submitted (made directly: the
+    account is still pending, and the service accepts drafts only for accounts that may publish)."""
+    from mediagov.screening.models import ContentReview
+
+    return ContentReview.objects.create(
+        institution=account.institution, account=account, author=author, title="讲座通知", body="欢迎参加。"
+    )
+
+
+def review_attachment_of(review):
+    """A small stored attachment of the draft (under the test's MEDIA_ROOT, see `objects`)."""
+    from django.core.files.base import ContentFile
+
+    from mediagov.screening.models import ReviewAttachment
+
+    attachment = ReviewAttachment(review=review, name="议程.txt", size=6, sha256="0" * 64, text="议程")
+    attachment.file.save(f"walk-{review.pk}.txt", ContentFile("议程".encode()), save=True)
+    return attachment
 
 
 def report_of(account):
@@ -560,6 +626,7 @@ def everything(objs) -> tuple:
         tuple(Sanction.objects.filter(account=account).values_list("pk", "state")),
         account.status,
         tuple(account.reports.values_list("state", "unit_opinion", "department_opinion")),
+        tuple(account.content_reviews.values_list("state", "round")),
     )
 
 

@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStateEnum": "mediagov.compliance.models.FindingState",
         "SanctionStateEnum": "mediagov.compliance.models.SanctionState",
         "ReportStateEnum": "mediagov.activity.models.ReportState",
+        "ReviewStateEnum": "mediagov.screening.models.ReviewState",
     },
 }
 

@@ -27,6 +27,7 @@ def test_dashboard_charts_render_and_export_png(live_server, world, browser_page
     report(account, previous, first)
 
     log_in(page, base, "yufe_xuan")
+    page.locator("nav").get_by_role("button", name="发布与月报").click()
     page.locator("nav").get_by_role("link", name="发布活跃度").click()
     expect(page.locator("h1")).to_contain_text("云南财经大学 · 发布活跃度")
     for chart in ("#chart-posts", "#chart-reports"):

@@ -194,6 +194,21 @@ class TestLoadedDemo:
         assert admin.is_superuser and admin.is_staff
         assert not User.objects.filter(username__startswith="dut-", last_name="").exists()
 
+    def test_review_drafts_at_every_stage_in_each_institution(self, demo):
+        from mediagov.screening.models import ContentReview
+
+        for inst in institutions().values():
+            reviews = ContentReview.objects.filter(institution=inst)
+            assert reviews.count() >= 3, inst.code
+            states = set(reviews.values_list("state", flat=True))
+            assert {"in_review"} <= states and states & {"returned", "approved"}, inst.code
+            assert reviews.filter(decisions__override=True).exists() or inst.code == "dut"
+            assert all(
+                r.decisions.exclude(reviewer=None).exclude(reviewer=r.author).count()
+                == r.decisions.exclude(reviewer=None).count()
+                for r in reviews
+            )
+
     def test_no_step_is_signed_by_the_filer(self, demo):
         signed = ApprovalStep.objects.filter(signed_by__isnull=False).select_related("filing")
         assert signed.count() > 100

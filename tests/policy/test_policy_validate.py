@@ -245,6 +245,17 @@ def test_protected_names():
     assert "protected_names.keywords" in errors_of(data)
 
 
+def test_protected_english_names():
+    data = mutated()
+    names = data["protected_names"]
+    names["english"] = ["Dalian University of Technology", "大连理工", "DLUT", "DLUT"]
+    names["allowlist"] = ["DLUT Road"]  # contains an English name, not a keyword: still exempts
+    errors = errors_of(data)
+    assert "英文字母" in errors["protected_names.english[1]"]
+    assert "重复" in errors["protected_names.english[3]"]  # DLUT twice
+    assert "protected_names.english[0]" not in errors and "protected_names.allowlist[0]" not in errors
+
+
 def test_quotas_and_staffing():
     data = mutated()
     data["quotas"][0]["kind"] = "accounts_per_unit"

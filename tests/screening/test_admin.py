@@ -36,3 +36,18 @@ def test_editing_a_term_in_the_admin_bumps_the_version(world, admin_client):
     lexicon.refresh_from_db()
     assert lexicon.version == 2
     assert lexicon.versions.get(number=2).source == "管理后台"
+
+
+def test_discovered_accounts_are_listed_read_only(world, admin_client):
+    from mediagov.screening.models import DiscoveredAccount
+    from mediagov.screening.namewatch import Discovered, namewatch_record
+
+    [saved] = namewatch_record(world.dut, [Discovered("抖音", "大工树洞", "dgsd")])
+    listing = admin_client.get(
+        reverse("admin:screening_discoveredaccount_changelist") + "?verdict=unregistered_use"
+    )
+    assert listing.status_code == 200 and "大工树洞" in listing.text
+    change = admin_client.get(reverse("admin:screening_discoveredaccount_change", args=[saved.pk]))
+    assert change.status_code == 200 and 'name="name"' not in change.text  # nothing to edit
+    assert admin_client.get(reverse("admin:screening_discoveredaccount_add")).status_code == 403
+    assert DiscoveredAccount.objects.count() == 1

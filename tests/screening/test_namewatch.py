@@ -114,6 +114,56 @@ def test_variants_are_caught(registry, name, keyword, variant):
     assert (r.verdict, r.keyword, r.variant) == (UNREGISTERED_USE, keyword, variant)
 
 
+@pytest.mark.parametrize(
+    ("name", "keyword", "variant"),
+    [
+        ("Dalian Ligong 留学生", "大连理工", "pinyin"),  # pinyin by syllable
+        ("da gong er shou", "大工", "pinyin"),
+        ("dagong_campus", "大工", "pinyin"),  # _ separates words in a name
+        ("DLUT_CSSA", "大连理工大学", "english"),
+        ("大、连、理、工", "大连理工", "exact"),
+        ("Yunnan University of Finance and Economics", None, None),  # another school's English name
+    ],
+)
+def test_more_variants(registry, name, keyword, variant):
+    r = check(registry, name, platform="抖音", handle="someone")
+    assert (r.keyword, r.variant or None) == (keyword, variant)
+
+
+def test_english_names_come_from_the_pack(registry):
+    assert NameWatch(registry.dut).english == ["Dalian University of Technology", "DUT", "DLUT"]
+    pack = registry.dut.pack
+    pack["protected_names"]["english"] = ["Dalian Tech"]
+    registry.dut.pack = pack
+    r = NameWatch(registry.dut).check(Discovered("抖音", "Dalian Tech Alumni", "x"))
+    assert (r.verdict, r.keyword, r.variant) == (UNREGISTERED_USE, "大连理工大学", "english")
+    assert NameWatch(registry.dut).check(Discovered("抖音", "DLUT Study Group", "x")).verdict == UNRELATED
+
+
+def test_registered_by_original_id(registry):
+    r = check(registry, "大工化工青年", platform="公众号", handle="gh_abc123def456")
+    assert (r.verdict, r.account) == (REGISTERED, registry.wechat.pk)
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"),
+    [
+        ("大连理工大学化工学院官方", IMPERSONATION),  # 官方 claims to be it
+        ("大连理工大学化工学院官微", IMPERSONATION),
+        ("大连理工大学化学学院", UNREGISTERED_USE),  # 化学学院 is another unit than 化工学院 (ratio 90)
+        ("大工化工青年团", IMPERSONATION),  # one character added to the short part
+    ],
+)
+def test_copies_and_other_units(registry, name, verdict):
+    assert check(registry, name, platform="抖音", handle="other").verdict == verdict
+
+
+def test_the_school_name_plus_own_words_is_not_a_copy_of_the_main_account(registry):
+    account(registry, "大连理工大学", Platform.WEIBO, "5874766399")
+    assert check(registry, "大连理工大学", handle="1111111111").verdict == IMPERSONATION
+    assert check(registry, "大连理工大学学长", handle="2222222222").verdict == UNREGISTERED_USE
+
+
 def test_matched_text_is_quoted_as_written(registry):
     assert check(registry, "大連理工二手", platform="抖音", handle="a").matched == "大連理工"
     assert check(registry, "小 大*工 树洞", platform="抖音", handle="b").matched == "大*工"

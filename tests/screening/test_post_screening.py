@@ -17,7 +17,7 @@ from mediagov.connectors.base import PostItem
 from mediagov.core.errors import ImportFileError
 from mediagov.notifications.models import Notification
 from mediagov.screening.posts import posts_rescreen, posts_screen
-from mediagov.screening.services import lexicon_import
+from mediagov.screening.services import lexicon_bump, lexicon_import
 
 from ..activity.builders import accounts, csv_bytes
 
@@ -183,6 +183,34 @@ def test_rescreen_after_a_lexicon_import(w, eager, django_capture_on_commit_call
     assert posts_rescreen(w.dut, days=30).opened == 0
     assert posts_rescreen(w.dut, days=90).opened == 1  # the older post, once the window reaches it
     assert Finding.objects.count() == 2
+
+
+def test_a_lexicon_change_rescreens_recent_posts_by_itself(w, eager, django_capture_on_commit_callbacks):
+    import_rows(
+        w,
+        [row("近期", "刷单兼职日结", days=3), row("很久以前", "刷单兼职日结", days=60)],
+        django_capture_on_commit_callbacks,
+    )
+    assert not Finding.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        lexicon_import(
+            institution=w.dut,
+            data="词条,类别\n刷单兼职,commercial_ad\n".encode(),
+            filename="新增.csv",
+            replace=False,
+        )
+    [finding] = Finding.objects.all()  # the pack's window (30 days by default) holds only the recent post
+    assert finding.evidence["post_title"] == "近期"
+    # An edit in the admin (lexicon_bump) re-screens too; what was found before is not found twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        lexicon_bump(lexicon=finding_lexicon(w), source="管理后台", user=w.xuan)
+    assert Finding.objects.count() == 1
+
+
+def finding_lexicon(w):
+    from mediagov.screening.models import Lexicon
+
+    return Lexicon.objects.get(institution=w.dut, name="词库")
 
 
 def test_screen_command_keeps_its_stdin_contract(w, capsys):

@@ -335,7 +335,12 @@ class FindingFilterSerializer(serializers.Serializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    account = AccountBriefSerializer(read_only=True)
+    account = AccountBriefSerializer(read_only=True, allow_null=True)
+    discovered = serializers.DictField(
+        read_only=True,
+        allow_null=True,
+        help_text="名称监测发现的未备案帐号（platform、name、handle、url、id），此时 account 为空；否则为空",
+    )
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
     citation = serializers.CharField(read_only=True)
@@ -351,6 +356,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "article",
             "citation",
             "account",
+            "discovered",
             "title",
             "message",
             "evidence",

@@ -1,4 +1,4 @@
-"""API routes: /api/accounts/, /api/filings/, /api/findings/, /api/sanctions/, /api/reports/, the OpenAPI schema and its Swagger UI (sidecar assets)."""
+"""API routes: /api/accounts/, /api/filings/, /api/findings/, /api/sanctions/, /api/reports/, /api/reviews/ (先审后发), the OpenAPI schema and its Swagger UI (sidecar assets)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from mediagov.public import api as public_api
 
-from . import views
+from . import reviews, views
 
 app_name = "api"
 
@@ -17,6 +17,7 @@ router.register("filings", views.FilingViewSet, basename="filing")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("sanctions", views.SanctionViewSet, basename="sanction")
 router.register("reports", views.ReportViewSet, basename="report")
+router.register("reviews", reviews.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),

@@ -19,7 +19,7 @@ from mediagov.org.models import Unit
 
 from .kinds import RULES
 from .models import ACTIVE_STATES, FindingState, SanctionState
-from .selectors import RESPONSIBLE_ROLES, responsible_text
+from .selectors import RECORDED_KIND_LABELS, RESPONSIBLE_ROLES, UNLINKED_UNIT, responsible_text
 
 FINDING_HEADERS = [
     "单位",
@@ -81,11 +81,13 @@ def finding_rows(findings: QuerySet) -> Iterator[list]:
     )
     for f in qs.iterator(chunk_size=1000):
         a = f.account
+        if a is None:  # an unregistered account found by the name watch
+            found = f.discovered
+            account_cells = [UNLINKED_UNIT, found["name"], found["platform"], found["handle"]]
+        else:
+            account_cells = [a.responsible_unit.name, a.name, a.get_platform_display(), _account_id(a)]
         yield [
-            a.responsible_unit.name,
-            a.name,
-            a.get_platform_display(),
-            _account_id(a),
+            *account_cells,
             f.rule,
             f.regulation,
             f.article,
@@ -124,7 +126,7 @@ def rule_rows(findings: QuerySet, *, as_of: date) -> Iterator[list]:
         kind = RULES.get(r["kind"])
         yield [
             r["rule"],
-            kind.label if kind else r["kind"],
+            kind.label if kind else RECORDED_KIND_LABELS.get(r["kind"], r["kind"]),
             f"《{r['regulation']}》{r['article']}",
             r["open"],
             r["overdue"],
@@ -164,6 +166,9 @@ def unit_rows(findings: QuerySet, sanctions: QuerySet, *, as_of: date) -> Iterat
             c.get("done", 0),
             active_sanctions.get(unit.pk, 0),
         ]
+    if None in counts:  # findings without a registered account (name watch): no unit, no sanction
+        c = counts[None]
+        yield [UNLINKED_UNIT, "", c["open"], c["overdue"], c["awaiting"], c["done"], 0]
 
 
 def _accountable_text(accountable: list) -> str:

@@ -58,15 +58,17 @@ class FindingState(models.TextChoices):
     WAIVED = "waived", "已豁免"
 
 
+NAMEWATCH_KIND = "namewatch"  # findings of the name watch (DUT 第九条); only these may lack an account
+
 ACTIVE_STATES = (FindingState.OPEN, FindingState.ACKNOWLEDGED, FindingState.RECTIFIED)
 DONE_STATES = (FindingState.CLOSED, FindingState.RESOLVED, FindingState.WAIVED)
 
 
 class FindingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from mediagov.core.scoping import account_scope_q
+        from mediagov.core.scoping import finding_scope_q
 
-        return self.filter(account_scope_q(user, "account__"))
+        return self.filter(finding_scope_q(user))
 
     def active(self):
         return self.filter(state__in=ACTIVE_STATES)
@@ -86,10 +88,16 @@ class Finding(models.Model):
 
     `key` tells occurrences apart (a month, a year, a filing); a scan finds the active finding with the same
     (rule, account, key) instead of adding another, so scans are idempotent.
+
+    A name-watch finding (`kind` "namewatch") about an account that is not in the registry (an unregistered
+    use of the school's name, DUT 第九条) has no `account`: the discovered account is named in its evidence
+    (`discovered_*`), and only the propaganda department sees it (`core.scoping.finding_scope_q`).
     """
 
     institution = models.ForeignKey("org.Institution", on_delete=models.CASCADE, related_name="findings")
-    account = models.ForeignKey("registry.MediaAccount", on_delete=models.CASCADE, related_name="findings")
+    account = models.ForeignKey(
+        "registry.MediaAccount", on_delete=models.CASCADE, related_name="findings", null=True, blank=True
+    )
     rule = models.CharField("规则", max_length=80)
     kind = models.CharField("规则类型", max_length=40)
     key = models.CharField("区分键", max_length=80, blank=True)
@@ -137,18 +145,53 @@ class Finding(models.Model):
                 fields=["rule", "account", "key"],
                 condition=Q(state__in=["open", "acknowledged", "rectified"]),
                 name="finding_active_unique",
-            )
+            ),
+            # Without an account the constraint above cannot hold (NULLs differ): one active finding per
+            # (institution, rule, key) among those.
+            models.UniqueConstraint(
+                fields=["institution", "rule", "key"],
+                condition=Q(account__isnull=True, state__in=["open", "acknowledged", "rectified"]),
+                name="finding_unlinked_active_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(account__isnull=False) | Q(kind=NAMEWATCH_KIND),
+                name="finding_account_or_namewatch",
+            ),
         ]
         indexes = [models.Index(fields=["institution", "state"], name="finding_inst_state")]
         verbose_name = "问题"
         verbose_name_plural = "问题"
 
     def __str__(self) -> str:
-        return f"{self.account} · {self.title}"
+        return f"{self.subject} · {self.title}"
 
     @property
     def citation(self) -> str:
         return f"《{self.regulation}》{self.article}"
+
+    @property
+    def discovered(self) -> dict | None:
+        """The discovered account of an account-less name-watch finding: {"id", "platform", "name", "handle",
+        "url"} from its evidence; None for a finding of a registered account."""
+        if self.account_id is not None:
+            return None
+        ev = self.evidence if isinstance(self.evidence, dict) else {}
+        return {
+            "id": ev.get("discovered_id"),
+            "platform": ev.get("discovered_platform", ""),
+            "name": ev.get("discovered_name", ""),
+            "handle": ev.get("discovered_handle", ""),
+            "url": ev.get("discovered_url", ""),
+        }
+
+    @property
+    def subject(self) -> str:
+        """What the finding is about, in words: the registered account, or the discovered one."""
+        found = self.discovered
+        if found is None:
+            return str(self.account) if self.account_id else ""
+        handle = f"（{found['handle']}）" if found["handle"] else ""
+        return f"{found['platform']}“{found['name']}”{handle}"
 
     @property
     def is_active(self) -> bool:

@@ -8,13 +8,18 @@ from mediagov.registry.rules import can_file_for_account
 
 @rules.predicate
 def can_view_finding(user, finding):
-    return finding is not None and scoping.can_view_account(user, finding.account)
+    return finding is not None and scoping.can_view_finding(user, finding)
 
 
 @rules.predicate
 def can_answer_finding(user, finding):
-    """Acknowledge and report rectification: the unit staff of the account, or the department."""
-    return finding is not None and can_file_for_account(user, finding.account)
+    """Acknowledge and report rectification: the unit staff of the account, or the department (alone for a
+    finding without a registered account: an unregistered use of the school's name)."""
+    if finding is None:
+        return False
+    if finding.account_id is None:
+        return scoping.is_department(user, finding.institution)
+    return can_file_for_account(user, finding.account)
 
 
 @rules.predicate

@@ -33,6 +33,10 @@ RESPONSIBLE_ROLES = {
     "guiding_teacher": "指导教师",
 }
 
+# Kinds of the findings people's checks record (not rule kinds of the pack), for the rule lists.
+RECORDED_KIND_LABELS = {"screening": "发布内容筛查", "namewatch": "名称监测（第九条）"}
+UNLINKED_UNIT = "未备案帐号（名称监测）"  # where a finding without a registered account is listed
+
 # Evidence keys the rule kinds write (compliance/kinds/), in the words of the finding page.
 EVIDENCE_LABELS = {
     "last_post": "最近一次发布",
@@ -74,6 +78,18 @@ EVIDENCE_LABELS = {
     "lexicon": "词库",
     "hits": "命中次数",
     "excerpt": "摘录",
+    # name watch (namewatch.impersonation, namewatch.unregistered_use)
+    "discovered_id": "名称监测记录编号",
+    "discovered_platform": "发现帐号平台",
+    "discovered_name": "发现帐号名称",
+    "discovered_handle": "发现帐号ID",
+    "discovered_url": "发现帐号链接",
+    "discovered_bio": "发现帐号简介",
+    "followers": "粉丝数",
+    "similarity": "名称相似度",
+    "keyword": "使用的受保护名称",
+    "matched": "名称中的写法",
+    "namewatch_evidence": "名称监测依据",
 }
 EVIDENCE_VALUES = {
     "cadence": {"monthly": "月报", "annual": "年度"},
@@ -145,8 +161,10 @@ def findings_filter(
         findings = findings.in_unit(unit)
     if overdue:
         findings = findings.overdue(as_of=as_of)
-    if q.strip():
-        findings = findings.filter(account__name__icontains=q.strip())
+    if q.strip():  # an account's name, or the discovered account an account-less finding names
+        findings = findings.filter(
+            Q(account__name__icontains=q.strip()) | Q(account__isnull=True, title__icontains=q.strip())
+        )
     return findings
 
 
@@ -240,7 +258,7 @@ def rule_catalogue(pack, findings: QuerySet | None = None, *, as_of: date | None
             row = rows[c["rule"]] = RuleRow(
                 id=c["rule"],
                 kind=c["kind"],
-                label=kind.label if kind else c["kind"],
+                label=kind.label if kind else RECORDED_KIND_LABELS.get(c["kind"], c["kind"]),
                 article=c["article"],
                 citation=f"《{c['regulation']}》{c['article']}",
                 in_pack=False,
@@ -289,7 +307,7 @@ def unit_rollup(
     verification, accounts with findings and active sanctions, from the user's scoped querysets."""
     active = Q(state__in=ACTIVE_STATES)
     per_account = (
-        findings.filter(active)
+        findings.filter(active, account__isnull=False)  # account-less findings belong to no unit
         .values("account_id", "account__responsible_unit__path")
         .annotate(
             open=Count("pk"),

@@ -32,6 +32,7 @@ from mediagov.workdays.services import CalendarDataMissing, due_date
 from .kinds import RULES, FindingDraft
 from .models import (
     ACTIVE_STATES,
+    NAMEWATCH_KIND,
     SANCTION_RANK,
     Finding,
     FindingState,
@@ -45,6 +46,9 @@ from .snapshot import Snapshot, snapshot_build, snapshots_build
 
 _CHINA = ZoneInfo("Asia/Shanghai")  # findings are dated in China
 SCREENING_PREFIX = "screening."  # rule ids of the findings `finding_record_screening` raises
+NAMEWATCH_PREFIX = "namewatch."  # rule ids of the findings `finding_record_namewatch` raises
+# Findings recorded by people's checks, not computed by the scan: the scan never resolves them.
+RECORDED_PREFIXES = (SCREENING_PREFIX, NAMEWATCH_PREFIX)
 UNIT_LABELS = {"working_days": "个工作日", "calendar_days": "日", "weeks": "周"}
 SANCTION_STATUS = {
     SanctionLevel.RECTIFY: AccountStatus.RECTIFYING,
@@ -281,8 +285,8 @@ def _record(outcome: ScanOutcome, scan: Scan) -> None:
     rule_ids = {spec.id for spec in pack.compliance_rules()}
     closed = 0
     for k, finding in active.items():
-        if k in holding or finding.rule in undecided or finding.rule.startswith(SCREENING_PREFIX):
-            continue  # a screening finding is about a published post: only people close it
+        if k in holding or finding.rule in undecided or finding.rule.startswith(RECORDED_PREFIXES):
+            continue  # a screened post or a name-watch result is not a scan's to close: only people close it
         account = outcome.accounts.get(finding.account_id)
         if account is not None and account.status == AccountStatus.SUSPENDED:
             continue  # 关停整改: frozen until the department lifts the sanction
@@ -495,6 +499,184 @@ def finding_record_screening(post, hits, text: str) -> list[Finding]:
     return created
 
 
+# ---------------------------------------------------------------- findings from the name watch (DUT 第九条)
+NAMEWATCH_ACTION = (
+    "核实该仿冒帐号，保存页面证据，向平台投诉要求更名或注销；由党委宣传部发出责令更名/注销通知，"
+    "并在本帐号发布声明提醒关注者"
+)
+
+
+def namewatch_key(platform: str, handle: str, name: str) -> str:
+    """The finding key of one discovered account: its platform and handle (or, with no handle, its name)."""
+    from mediagov.screening.normalize import normalize_term
+
+    ident = handle or f"name:{normalize_term(name)}"
+    digest = hashlib.sha1(f"{platform}\0{ident}".encode()).hexdigest()[:16]
+    return f"namewatch:{digest}"
+
+
+NAMEWATCH_UNREGISTERED_ACTION = (
+    "核实该帐号的开设主体：未经审批使用学校名称的，由党委宣传部责令其更名或注销（可下载通知），"
+    "确需使用的须按规定办理审批备案；整改情况写明“已更名”或“已注销”（或已审批备案）及核实日期"
+)
+NAMEWATCH_RULES = {  # verdict -> rule id of the finding it raises
+    "impersonation": f"{NAMEWATCH_PREFIX}impersonation",
+    "unregistered_use": f"{NAMEWATCH_PREFIX}unregistered_use",
+}
+
+
+def _namewatch_lookup(discovered) -> dict | None:
+    """The fields that find the finding a `screening.DiscoveredAccount` raised, or None if it raises none:
+    an impersonation is a finding of the account it copies; an unregistered use is an account-less finding
+    of the institution."""
+    rule = NAMEWATCH_RULES.get(discovered.verdict)
+    if rule is None:
+        return None
+    key = namewatch_key(discovered.platform, discovered.handle, discovered.name)
+    if discovered.verdict == "impersonation":
+        if discovered.account_id is None:
+            return None
+        return {"account_id": discovered.account_id, "rule": rule, "key": key}
+    return {"institution_id": discovered.institution_id, "account__isnull": True, "rule": rule, "key": key}
+
+
+def finding_of_discovered(discovered) -> Finding | None:
+    """The name-watch finding a `screening.DiscoveredAccount` raised (the latest, whatever its state)."""
+    lookup = _namewatch_lookup(discovered)
+    if lookup is None:
+        return None
+    return Finding.objects.filter(**lookup).order_by("-pk").first()
+
+
+def findings_of_discovered(discovered: list) -> dict[int, Finding]:
+    """{discovered account id: the finding it raised} for a page of `screening.DiscoveredAccount`s (one query)."""
+    wanted: dict[tuple, list[int]] = {}  # (institution or account, rule, key) -> discovered ids
+    for d in discovered:
+        lookup = _namewatch_lookup(d)
+        if lookup is None:
+            continue
+        owner = ("account", lookup["account_id"]) if "account_id" in lookup else ("inst", d.institution_id)
+        wanted.setdefault((owner, lookup["rule"], lookup["key"]), []).append(d.pk)
+    if not wanted:
+        return {}
+    out: dict[int, Finding] = {}
+    found = Finding.objects.filter(
+        rule__in={rule for _, rule, _ in wanted}, key__in={key for _, _, key in wanted}
+    ).order_by("pk")
+    for finding in found:
+        if finding.account_id is not None:
+            owner = ("account", finding.account_id)
+        else:
+            owner = ("inst", finding.institution_id)
+        for pk in wanted.get((owner, finding.rule, finding.key), ()):
+            out[pk] = finding  # the latest wins
+    return out
+
+
+def _discovered_evidence(discovered, where: str) -> dict:
+    return {
+        "discovered_id": discovered.pk,
+        "discovered_platform": where,
+        "discovered_name": discovered.name,
+        "discovered_handle": discovered.handle or discovered.handle_raw,
+        "discovered_url": discovered.url,
+        "discovered_bio": discovered.bio,
+        "followers": discovered.followers,
+    }
+
+
+def finding_record_namewatch(discovered, *, user=None) -> tuple[Finding | None, bool]:
+    """Record a saved name-watch result (`screening.DiscoveredAccount`) as a finding: (finding, created).
+
+    Both flagged verdicts cite the article the pack's `protected_names` names (DUT 第九条):
+
+    - an impersonation becomes a finding of the registered account it copies, rule
+      `namewatch.impersonation`, so the unit that runs that account and the propaganda department both see
+      it and are told;
+    - an unregistered use (an account outside the registry using the school's name without approval) has
+      no registered account: it becomes an account-less finding of the institution, rule
+      `namewatch.unregistered_use`, that only the propaganda department sees, answers and is told of.
+
+    The key names the discovered account (platform and handle, or its name when the row gave no handle), so
+    importing the same account again adds nothing and returns the finding it raised before, whatever became
+    of it (a waived one stays waived). Other verdicts raise none.
+    """
+    if _namewatch_lookup(discovered) is None:
+        return None, False
+    existing = finding_of_discovered(discovered)
+    if existing is not None:
+        return existing, False
+    from mediagov.registry.platforms import PLATFORM_INFO
+
+    where = (
+        PLATFORM_INFO[discovered.platform].label
+        if discovered.platform in PLATFORM_INFO
+        else discovered.platform
+    )
+    named = f"{where}帐号“{discovered.name}”" + (f"（{discovered.handle}）" if discovered.handle else "")
+    evidence = _discovered_evidence(discovered, where)
+    if discovered.verdict == "impersonation":
+        account = MediaAccount.objects.select_related("institution", "direct_responsible").get(
+            pk=discovered.account_id
+        )
+        institution = account.institution
+        responsible = []
+        if account.direct_responsible is not None:
+            person = account.direct_responsible
+            responsible.append({"role": "direct_responsible", "person_id": person.pk, "name": person.name})
+        message = f"{named}仿冒已备案帐号“{account.name}”（名称相似度{discovered.score or 0:g}）"
+        title = f"疑似仿冒帐号：{where}“{discovered.name}”"
+        evidence["similarity"] = discovered.score
+        severity, action = "high", NAMEWATCH_ACTION
+    else:
+        account, institution, responsible = None, discovered.institution, []
+        used = discovered.keyword or ""
+        if discovered.matched and discovered.matched != used:
+            used += f"（写作“{discovered.matched}”）"
+        message = f"{named}不是已备案帐号，名称使用了学校名称“{used}”，未经审批"
+        title = f"未经审批使用学校名称：{where}“{discovered.name}”"
+        evidence["keyword"] = discovered.keyword
+        evidence["matched"] = discovered.matched
+        severity, action = "medium", NAMEWATCH_UNREGISTERED_ACTION
+    evidence["namewatch_evidence"] = list(discovered.evidence or [])
+    pack = institution.policy
+    conf = pack.protected_names
+    article = conf.get("article", "")
+    if conf.get("text"):
+        message += f"。{conf['text']}"
+    today = timezone.localdate(timezone=_CHINA)
+    due, due_rule, due_error = _screening_due(pack, article, today)
+    finding = Finding(
+        institution=institution,
+        account=account,
+        rule=NAMEWATCH_RULES[discovered.verdict],
+        kind=NAMEWATCH_KIND,
+        key=namewatch_key(discovered.platform, discovered.handle, discovered.name),
+        regulation=pack.title,
+        article=article,
+        title=title[:200],
+        message=message,
+        evidence=evidence,
+        severity=severity,
+        action=action,
+        responsible=responsible,
+        since=today,
+        due_date=due,
+        due_rule=due_rule,
+        due_error=due_error,
+        first_seen=today,
+        last_seen=today,
+    )
+    try:
+        with transaction.atomic():  # the same account imported twice at once: one finding
+            finding.save()
+    except IntegrityError:
+        return finding_of_discovered(discovered), False
+    log_action(finding, "finding.opened", user=user, data={"rule": finding.rule, "discovered": discovered.pk})
+    transaction.on_commit(lambda: _notify_screening([finding.pk]), robust=True)
+    return finding, True
+
+
 def _notify_screening(finding_ids: list[int]) -> None:
     """Tell the responsible people and the propaganda department at once; urgent ones leave the queue now."""
     from mediagov.notifications.services import findings_opened_notify
@@ -512,7 +694,13 @@ def _notify_screening(finding_ids: list[int]) -> None:
 
 # ---------------------------------------------------------------- the finding lifecycle
 def _locked(finding: Finding) -> Finding:
-    return Finding.objects.select_for_update().select_related("account", "institution").get(pk=finding.pk)
+    # Lock the finding's row only: the account is an outer join now (a name-watch finding may have none),
+    # and PostgreSQL cannot lock the nullable side of an outer join.
+    return (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("account", "institution")
+        .get(pk=finding.pk)
+    )
 
 
 def _require(ok: bool, message: str) -> None:
@@ -637,6 +825,12 @@ def sanction_issue(
     findings = list(findings)
     if not findings:
         raise ComplianceError("处理决定须依据至少一个问题")
+    unlinked = [f for f in findings if f.account_id is None]
+    if unlinked:
+        raise ComplianceError(
+            f"问题“{unlinked[0].title}”涉及的是未备案帐号，没有可处理的已备案帐号，不能据此作出处理决定；"
+            "请责令其更名或注销，整改后核验关闭该问题"
+        )
     if any(f.account_id != account.pk for f in findings):
         raise ComplianceError("所选问题不属于该帐号")
     if not reason.strip():

@@ -291,6 +291,7 @@ def finding_detail(request, pk):
         {
             "finding": finding,
             "account": finding.account,
+            "discovered": finding.discovered,  # an unregistered account found by the name watch
             "today": today,
             "overdue": finding.is_active and finding.due_date is not None and finding.due_date < today,
             "evidence": selectors.evidence_rows(finding.evidence),

@@ -54,6 +54,17 @@ ACTION_LABELS = {
     "sanction.escalated": "处理升级",
     "sanction.lifted": "解除处理、恢复运营",
     "scan.run": "合规扫描",
+    "review.created": "撰写稿件（先审后发）",
+    "review.updated": "修改稿件",
+    "review.attached": "添加稿件附件",
+    "review.detached": "移除稿件附件",
+    "review.submitted": "提交稿件审核",
+    "review.resubmitted": "重新提交稿件审核",
+    "review.level_approved": "审级同意",
+    "review.approved": "审核通过，可以发布",
+    "review.returned": "退回修改",
+    "review.rejected": "不予发布",
+    "review.withdrawn": "撤回稿件",
 }
 
 

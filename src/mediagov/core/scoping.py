@@ -63,6 +63,23 @@ def account_scope_q(user, prefix: str = "") -> Q:
     return q
 
 
+def finding_scope_q(user) -> Q:
+    """A Q that keeps the compliance findings `user` may see: the findings of the accounts in their scope,
+    and the findings that have no registered account (an unregistered use of the school's name found by the
+    name watch, DUT 第九条) for the propaganda department of the finding's institution only."""
+    q = account_scope_q(user, "account__")
+    departments = [m.institution_id for m in memberships_of(user) if m.role == Role.PROPAGANDA]
+    if departments:
+        q |= Q(account__isnull=True, institution_id__in=departments)
+    return q
+
+
+def can_view_finding(user, finding) -> bool:
+    if finding.account_id is None:
+        return is_department(user, finding.institution)
+    return can_view_account(user, finding.account)
+
+
 def can_view_account(user, account) -> bool:
     from mediagov.registry.models import MediaAccount
 
@@ -84,17 +101,27 @@ def units_in_scope(user, institution):
     return Unit.objects.filter(q, institution=institution)
 
 
-def holds_step(user, step) -> bool:
-    """Whether `user` holds the role and unit an approval step names."""
-    inst_id = step.filing.institution_id
+def holds_role_at(user, *, institution_id: int, roles, unit=None) -> bool:
+    """Whether `user` holds one of `roles` in the institution: anywhere for an institution-wide role, else
+    for `unit` or one of its ancestors (an approval step, a content review level)."""
     for m in memberships_of(user):
-        if m.institution_id != inst_id or m.role != step.role:
+        if m.institution_id != institution_id or m.role not in roles:
             continue
         if m.role in INSTITUTION_WIDE_ROLES:
             return True
-        if step.unit_id and m.unit_id and step.unit.path.startswith(m.unit.path):
+        if unit is not None and m.unit_id and unit.path.startswith(m.unit.path):
             return True
     return False
+
+
+def holds_step(user, step) -> bool:
+    """Whether `user` holds the role and unit an approval step names."""
+    return holds_role_at(
+        user,
+        institution_id=step.filing.institution_id,
+        roles=(step.role,),
+        unit=step.unit if step.unit_id else None,
+    )
 
 
 def is_department(user, institution) -> bool:

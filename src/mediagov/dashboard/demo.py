@@ -198,6 +198,7 @@ DUT = InstitutionSpec(
         UserSpec("dut-op-lib", Role.OPERATOR, "lib", "馆员", ("lib",)),
         UserSpec("dut-op-grad", Role.OPERATOR, "grad", "综合办公室科员", ("grad",)),
         UserSpec("dut-op-xcb", Role.OPERATOR, "xcb", "新媒体编辑", ("xcb",)),
+        UserSpec("dut-resp-xcb", Role.RESPONSIBLE, "xcb", "新媒体中心责任编辑", ("xcb",)),  # 先审后发 初审
         UserSpec("dut-op-wxzx", Role.OPERATOR, "wxzx", "软件工程师", ("wxzx",)),
         UserSpec("dut-op-gjc", Role.OPERATOR, "gjc", "外事秘书", ("gjc",)),
         UserSpec("dut-op-zs", Role.OPERATOR, "zsxc", "招生宣传主管", ("zsjyc",)),
@@ -376,6 +377,7 @@ YUFE = InstitutionSpec(
         UserSpec("yufe-head-xy", Role.UNIT_HEAD, "xyb", "主任", ("xyb",)),
         UserSpec("yufe-resp-acc", Role.RESPONSIBLE, "acc", "新闻秘书", ("acc",)),
         UserSpec("yufe-op-xcb", Role.OPERATOR, "xcb", "新媒体编辑", ("xcb",)),
+        UserSpec("yufe-resp-xcb", Role.RESPONSIBLE, "xcb", "网络宣传科责任编辑", ("xcb",)),  # 先审后发 初审
         UserSpec("yufe-op-xxzx", Role.OPERATOR, "xxzx", "软件工程师", ("xxzx",)),
         UserSpec("yufe-op-acc", Role.OPERATOR, "acc", "宣传干事", ("acc",)),
         UserSpec("yufe-op-fin", Role.OPERATOR, "fin", "宣传干事", ("fin",)),
@@ -493,6 +495,65 @@ APPROVE_OPINIONS = {
 }
 RETURN_OPINION = "受众定位和内容定位不够具体，管理员名单不完整，请补充后重新提交。"
 REJECT_OPINION = "内容定位与本单位已有帐号重复，原则上一个单位在一个平台只开设一个主体账户，建议依托现有帐号发布，不同意开设。"
+
+
+# 先审后发 drafts (docs/screening.md): (unit, author, title, body, decisions so far). A decision is (reviewer,
+# decision, comment, override reason); the demo lexicon (classified markers, ad phrases, typos) gives the hits.
+DEMO_REVIEWS = {
+    "dut": (
+        (
+            "chem",
+            "dut-op-chem",
+            "化学学院2026年学术前沿讲座预告",
+            "本周五下午，化学学院将在西部校区化工实验楼举办学术前沿讲座，欢迎师生参加。",
+            (("dut-resp-chem", "approved", "", ""),),
+        ),
+        (
+            "chem",
+            "dut-op-chem",
+            "关于开展实验室安全培训的通知",
+            "各课题组：附件为实验室安全检查内部资料，请各课题组组织学习。",
+            (("dut-resp-chem", "returned", "“内部资料”不宜公开发布，请删除相关表述后重新提交。", ""),),
+        ),
+        (
+            "xcb",
+            "dut-op-xcb",
+            "大连理工大学举行2026年新年音乐会",
+            "12月30日晚，学校新年音乐会在大学生活动中心举行，全校师生再接再励，共迎新年。",
+            (
+                ("dut-resp-xcb", "approved", "错别字“再接再励”请在发布前更正为“再接再厉”。", ""),
+                ("dut-party-jg", "approved", "同意。", ""),
+            ),
+        ),
+    ),
+    "yufe": (
+        (
+            "acc",
+            "yufe-op-acc",
+            "会计学院举办“财会杯”案例分析大赛",
+            "为提升学生专业实践能力，会计学院将于下月举办“财会杯”案例分析大赛，欢迎同学们报名。",
+            (),
+        ),
+        (
+            "acc",
+            "yufe-op-acc",
+            "会计学院2026届毕业生就业双选会通知",
+            "双选会将于周六在学院报告厅举行，用人单位名单及岗位信息请加微信领取。",
+            (("yufe-resp-acc", "approved", "", "“加微信”指学院就业工作办公室官方微信，确有必要。"),),
+        ),
+        (
+            "xcb",
+            "yufe-op-xcb",
+            "云南财经大学召开2026年新媒体工作会议",
+            "会议总结了全校新媒体矩阵建设情况，部署了先审后发、三审三校等内容审核工作。",
+            (
+                ("yufe-resp-xcb", "approved", "", ""),
+                ("yufe-head-xcb", "approved", "同意。", ""),
+                ("yufe-xuan", "approved", "同意发布。", ""),
+            ),
+        ),
+    ),
+}
 
 
 # ---------------------------------------------------------------- results
@@ -1088,6 +1149,35 @@ class _Builder:
                     report=report, user=department, opinion="已阅。", now=at + timedelta(days=2)
                 )
 
+    def build_reviews(self) -> None:
+        """先审后发 drafts at every stage: waiting, returned, approved with an override, at final review."""
+        from mediagov.screening.reviews import (
+            content_review_create,
+            content_review_decide,
+            content_review_submit,
+        )
+
+        for unit_code, author, title, body, decisions in DEMO_REVIEWS.get(self.spec.code, ()):
+            account = (
+                MediaAccount.objects.filter(
+                    responsible_unit=self.units[unit_code], status=AccountStatus.ACTIVE
+                )
+                .order_by("pk")
+                .first()
+            )
+            user = self.users[author]
+            review = content_review_create(account=account, user=user, title=title, body=body)
+            review = content_review_submit(review=review, user=user)
+            for reviewer, decision, comment, reason in decisions:
+                review = content_review_decide(
+                    review=review,
+                    user=self.users[reviewer],
+                    decision=decision,
+                    comment=comment,
+                    override=bool(reason),
+                    override_reason=reason,
+                )
+
     def summary(self) -> str:
         accounts = MediaAccount.objects.filter(institution=self.inst)
         filings = Filing.objects.filter(institution=self.inst)
@@ -1175,6 +1265,7 @@ def demo_load() -> DemoLoadResult:
             builder.build_activity()
             demo_sources(institutions[spec.code])  # a disabled example feed (docs/connectors.md)
             lexicon_demo_load(institutions[spec.code])  # benign demo lexicon (docs/screening.md)
+            builder.build_reviews()  # 先审后发 drafts (docs/screening.md)
             lines.append(builder.summary())
     seconds = time.monotonic() - started
     lines.append(

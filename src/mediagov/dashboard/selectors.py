@@ -1,7 +1,8 @@
 """Reads for the dashboard: one user's to-dos in one institution, and the department's overview.
 
 Lists read through the scoped QuerySet methods (`visible_to`); "waiting for me" is decided by the
-`registry.decide_filing` rule itself; the institution-wide overview is built only for the propaganda
+`registry.decide_filing` rule itself for filings, and by `screening.reviews.reviews_to_decide` (the review
+list's 待我审核 tab) for 先审后发 drafts; the institution-wide overview is built only for the propaganda
 department (`is_department`). The dashboard never shows what the lists and detail pages would hide.
 """
 
@@ -9,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from mediagov.core.scoping import is_department
 from mediagov.org.models import Role, Unit
@@ -21,6 +22,8 @@ from mediagov.registry.models import (
     MediaAccount,
     StepDecision,
 )
+from mediagov.screening.models import ContentReview, DecisionKind, ReviewDecision
+from mediagov.screening.reviews import reviews_to_decide
 from mediagov.workdays.services import CalendarDataMissing, add_working_days, working_days_between
 
 # "Deadlines within N working days" (临近截止).
@@ -43,6 +46,15 @@ class TodoItem:
     def working_days_overdue(self) -> int | None:
         left = self.working_days_left
         return -left if left is not None and left < 0 else None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One 先审后发 draft on the dashboard, with the level waiting for a decision (if any) and its article."""
+
+    review: ContentReview
+    level: ReviewDecision | None = None
+    citation: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,8 @@ class Todo:
     due_soon: list[TodoItem] = field(default_factory=list)
     overdue: list[TodoItem] = field(default_factory=list)
     undated: list[TodoItem] = field(default_factory=list)
+    reviews_to_decide: list[ReviewItem] = field(default_factory=list)
+    reviews_returned: list[ReviewItem] = field(default_factory=list)
     accounts_by_status: list[StatusCount] = field(default_factory=list)
     accounts_total: int = 0
     alliance_members: int = 0
@@ -110,7 +124,8 @@ class Todo:
 
     @property
     def action_count(self) -> int:
-        return len(self.to_decide) + len(self.my_open) + len(self.due_soon) + len(self.overdue)
+        filings = len(self.to_decide) + len(self.my_open) + len(self.due_soon) + len(self.overdue)
+        return filings + len(self.reviews_to_decide) + len(self.reviews_returned)
 
 
 def _item(filing, *, today: date | None = None) -> TodoItem:
@@ -148,6 +163,41 @@ def _to_decide(user, institution) -> list[TodoItem]:
         step = filing.current_step()
         items.append(TodoItem(filing=filing, step=step, citation=pack.cite(step.article) if step else ""))
     return items
+
+
+def _reviews(user, institution):
+    return (
+        ContentReview.objects.visible_to(user)
+        .filter(institution=institution)
+        .select_related("account__responsible_unit", "author", "institution")
+    )
+
+
+def _reviews_to_decide(user, institution) -> list[ReviewItem]:
+    """Drafts whose current level `user` may decide now, oldest submission first (the same read as the
+    review list's 待我审核 tab)."""
+    pack = institution.policy
+    pending = ReviewDecision.objects.filter(round=F("review__round"), decision=DecisionKind.PENDING)
+    waiting = (
+        reviews_to_decide(user, _reviews(user, institution))
+        .prefetch_related(Prefetch("decisions", queryset=pending.order_by("level"), to_attr="pending_levels"))
+        .order_by("submitted_at", "id")
+    )
+    items = []
+    for review in waiting:
+        level = review.pending_levels[0] if review.pending_levels else None  # = review.current_level()
+        items.append(
+            ReviewItem(review=review, level=level, citation=pack.cite(level.article) if level else "")
+        )
+    return items
+
+
+def _reviews_returned(user, institution) -> list[ReviewItem]:
+    """`user`'s own drafts returned for changes, oldest submission first."""
+    return [
+        ReviewItem(review=review)
+        for review in _reviews(user, institution).returned_to(user).order_by("submitted_at", "id")
+    ]
 
 
 def _horizon(today: date) -> tuple[date | None, str]:
@@ -252,6 +302,8 @@ def todo_for(user, institution, today: date) -> Todo:
     ]
     todo.overdue = [_item(f, today=today) for f in filings.overdue(as_of=today).order_by("due_date", "id")]
     todo.undated = [_item(f) for f in open_filings.filter(due_date=None).exclude(due_error="").order_by("id")]
+    todo.reviews_to_decide = _reviews_to_decide(user, institution)
+    todo.reviews_returned = _reviews_returned(user, institution)
     todo.accounts_by_status, todo.accounts_total, todo.alliance_members = _accounts_by_status(
         user, institution
     )

@@ -351,7 +351,10 @@ def reminders_run(*, institution, today: date) -> ReminderResult:
                 f"{_describe(subject)} 的“{name}”提醒：{year}年的节假日安排尚未导入，未计算提醒日期"
             )
         for audience, stage in latest_stages(stages, today).items():
-            if audience == RESPONSIBLE:
+            if subject.account is None:  # an unregistered account (name watch): the department answers it
+                recipients = audiences.propaganda()
+                unit = None
+            elif audience == RESPONSIBLE:
                 recipients = audiences.responsible(subject.account, subject.extra_recipient)
                 unit = subject.account.responsible_unit
             elif audience == UNIT_HEAD:
@@ -452,7 +455,7 @@ def _link(name: str, pk: int) -> str:
 
 def _describe(subject: _Subject) -> str:
     what = "问题" if subject.kind == "finding" else "备案"
-    return f"{what}#{subject.obj.pk}（{subject.account.name}）"
+    return f"{what}#{subject.obj.pk}（{subject.account.name if subject.account else subject.obj.subject}）"
 
 
 def _message(institution, subject: _Subject, stage: Stage, today: date, conf: dict) -> tuple[str, str]:
@@ -464,9 +467,11 @@ def _message(institution, subject: _Subject, stage: Stage, today: date, conf: di
     else:
         label = "逾期督办"
     account = subject.account
-    title = f"【{label}】{account.name}：{subject.headline}"
+    title = f"【{label}】{account.name}：{subject.headline}" if account else f"【{label}】{subject.headline}"
     lines = [
-        f"帐号：{account}（责任单位：{account.responsible_unit.name}）",
+        _account_line(subject.obj)
+        if subject.kind == "finding"
+        else f"帐号：{account}（责任单位：{account.responsible_unit.name}）",
         *subject.lines,
         f"{deadline}：{_cn(subject.due)}" + (f"（{timing}）" if timing else ""),
     ]
@@ -509,8 +514,11 @@ def finding_opened_notify(finding, *, audiences=None, propaganda: bool = False) 
     `propaganda` (a screened post) the propaganda department too."""
     account = finding.account
     audiences = audiences or _Audiences(finding.institution)
-    recipients = audiences.responsible(account) + _named_users(finding.responsible)
-    if propaganda:
+    if account is None:  # an unregistered account found by the name watch: the department's alone
+        recipients = audiences.propaganda()
+    else:
+        recipients = audiences.responsible(account) + _named_users(finding.responsible)
+    if propaganda and account is not None:
         recipients += audiences.propaganda()
     if finding.due_date:
         due = f"整改期限：{_cn(finding.due_date)}" + (f"（{finding.due_rule}）" if finding.due_rule else "")
@@ -518,7 +526,7 @@ def finding_opened_notify(finding, *, audiences=None, propaganda: bool = False) 
         due = f"整改期限：{finding.due_error or '未设定'}"
     body = "\n".join(
         [
-            f"帐号：{account}（责任单位：{account.responsible_unit.name}）",
+            _account_line(finding),
             f"问题：{finding.title}（{finding.get_severity_display()}）",
             f"依据：{finding.citation}",
             f"说明：{finding.message}",
@@ -532,12 +540,19 @@ def finding_opened_notify(finding, *, audiences=None, propaganda: bool = False) 
         recipients=recipients,
         key=f"finding:{finding.pk}:opened",
         stage="opened",
-        title=f"【发现问题】{account.name}：{finding.title}",
+        title=f"【发现问题】{account.name}：{finding.title}" if account else f"【发现问题】{finding.title}",
         body=body,
         link=_link("compliance:finding_detail", finding.pk),
         finding=finding,
-        unit=account.responsible_unit,
+        unit=account.responsible_unit if account else None,
     )
+
+
+def _account_line(finding) -> str:
+    account = finding.account
+    if account is None:
+        return f"帐号：{finding.subject}（未备案帐号，名称监测发现，由党委宣传部处理）"
+    return f"帐号：{account}（责任单位：{account.responsible_unit.name}）"
 
 
 def sanction_issued_notify(sanction) -> int:

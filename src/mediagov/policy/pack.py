@@ -47,6 +47,27 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class ReviewLevelSpec:
+    """One level of 先审后发 (content review before publishing): who decides it, where, and why."""
+
+    roles: tuple[str, ...]
+    at: str  # unit | supervisor | institution, as for approval steps
+    label: str
+    article: str
+
+
+# Packs without a `screening.review` section: two levels inside the unit, no school-level accounts.
+DEFAULT_REVIEW = {
+    "levels": {
+        "default": [
+            {"roles": ["responsible", "unit_head"], "at": "unit", "label": "初审（直接责任人或单位负责人）"},
+            {"roles": ["unit_head", "unit_party"], "at": "unit", "label": "复审（单位负责人或二级党组织）"},
+        ]
+    }
+}
+
+
+@dataclass(frozen=True)
 class RuleSpec:
     """One compliance rule of a pack: a kind of the catalogue with its parameters and its article."""
 
@@ -148,6 +169,44 @@ class PolicyPack:
             idx = next((i for i, s in enumerate(steps) if s.role == before), len(steps))
             steps.insert(idx, spec)
         return steps
+
+    # --- content review before publishing (先审后发, 三审三校): `screening.review`
+    @property
+    def review(self) -> dict:
+        return (self.data.get("screening") or {}).get("review") or DEFAULT_REVIEW
+
+    def is_school_level(self, account) -> bool:
+        """Whether `account` is a school-level account: its responsible unit is (under) a listed unit."""
+        codes = set(self.review.get("school_units") or [])
+        if not codes:
+            return False
+        return any(u.code in codes for u in account.responsible_unit.ancestors_and_self())
+
+    def review_levels_for(self, account) -> list[ReviewLevelSpec]:
+        """The ordered review levels a draft for `account` passes (the pattern of `chain_for`): the school
+        chain for school-level accounts, else the owner kind's or the default chain; plus extra levels."""
+        conf = self.review
+        chains = conf.get("levels") or {}
+        if self.is_school_level(account) and chains.get("school"):
+            raw = chains["school"]
+        else:
+            raw = chains.get(account.owner_kind) or chains.get("default", [])
+
+        def spec(s: dict) -> ReviewLevelSpec:
+            roles = s.get("roles") or [s["role"]]
+            return ReviewLevelSpec(tuple(roles), s.get("at", "institution"), s["label"], s.get("article", ""))
+
+        levels = [spec(s) for s in raw]
+        for extra in conf.get("extra_levels", []) or []:
+            if not getattr(account, extra["when"], False):
+                continue
+            level = spec(extra)
+            if any(set(level.roles) & set(lv.roles) for lv in levels):
+                continue
+            before = extra.get("before")
+            idx = next((i for i, lv in enumerate(levels) if before in lv.roles), len(levels))
+            levels.insert(idx, level)
+        return levels
 
     # --- names (DUT 第九条)
     @property

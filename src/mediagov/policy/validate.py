@@ -429,6 +429,36 @@ EXTRA_STEP = Mapping(
         "article": ARTICLE,
     }
 )
+# 先审后发 (screening.review): a level is decided by any holder of `roles` at `at`; see PolicyPack.review.
+REVIEW_LEVEL_FIELDS = {
+    "roles": Seq(item=ROLE, nonempty=True, unique=True),
+    "at": AT,
+    "label": Text(max_len=100),
+    "article": ARTICLE,
+}
+REVIEW = Mapping(
+    fields={
+        "article": optional(ARTICLE),
+        "text": optional(Text()),
+        "school_units": optional(Seq(item=Text(max_len=40), unique=True)),
+        "levels": KeyedMap(
+            keys=("default", "school", *UNIT_KINDS),
+            value=Seq(item=Mapping(fields=REVIEW_LEVEL_FIELDS), nonempty=True),
+            what="审核链名称（default、school 或主体类别）",
+        ),
+        "extra_levels": optional(
+            Seq(
+                item=Mapping(
+                    fields={
+                        "when": OneOf(values=EXTRA_STEP_WHEN, what="条件"),
+                        "before": optional(ROLE),
+                        **REVIEW_LEVEL_FIELDS,
+                    }
+                )
+            )
+        ),
+    }
+)
 # A period counted from a date, e.g. the time a finding gives to rectify: {amount: 10, unit: working_days}.
 PERIOD = Mapping(fields={"amount": Integer(min=0), "unit": OneOf(values=DEADLINE_UNITS, what="时间单位")})
 # An annual window announced by that year's notice (年审通知): the review of `year`, from `first` to `last`.
@@ -605,6 +635,17 @@ PACK_SCHEMA = Mapping(
                 fields={
                     "article": ARTICLE,
                     "keywords": Seq(item=Text(), nonempty=True, unique=True),
+                    # the English name and abbreviations (name watch: whole words, any case)
+                    "english": optional(
+                        Seq(
+                            item=Text(
+                                max_len=100,
+                                pattern=re.compile(r"[A-Za-z0-9][A-Za-z0-9 .&'\-]*\Z"),
+                                pattern_hint="只能含英文字母、数字、空格和 . & ' -",
+                            ),
+                            unique=True,
+                        )
+                    ),
                     "allowlist": optional(Seq(item=Text(), unique=True)),
                     "requires_roles": optional(Seq(item=ROLE, unique=True)),
                     "text": optional(Text()),
@@ -628,6 +669,9 @@ PACK_SCHEMA = Mapping(
                         nonempty=True,
                         what="筛查类别",
                     ),
+                    "review": optional(REVIEW),
+                    # after a lexicon changes, posts of the last N days are screened again (default 30)
+                    "rescreen_days": optional(Integer(min=1, max=366)),
                 }
             )
         ),
@@ -860,6 +904,8 @@ def _check_protected_names(data: dict, out: Errors) -> None:
     allowlist = conf.get("allowlist") or []
     if not isinstance(allowlist, list):
         return
+    english = conf.get("english") if isinstance(conf.get("english"), list) else []
+    keywords += [e for e in english if isinstance(e, str) and e.strip()]
     for i, phrase in enumerate(allowlist):
         if isinstance(phrase, str) and phrase.strip() and keywords:
             if not any(kw.upper() in phrase.upper() for kw in keywords):
@@ -1038,7 +1084,48 @@ def _check_rules(data: dict, out: Errors) -> None:
             _check_report_window(rule, f"rules[{i}]", out)
 
 
+def _check_review(data: dict, out: Errors) -> None:
+    """screening.review: a default chain; school chain ⇔ school units (listed departments); role vs `at`."""
+    review = _get(data, "screening", "review")
+    if not isinstance(review, dict):
+        return
+    levels = review.get("levels")
+    if isinstance(levels, dict) and "default" not in levels:
+        out.append(
+            PackError("screening.review.levels.default", "缺少必填项（未单独列出的帐号使用默认审核链）")
+        )
+    units = review.get("school_units") or []
+    if isinstance(levels, dict) and ("school" in levels) != bool(units):
+        out.append(
+            PackError(
+                "screening.review.school_units", "校级帐号的审核链（levels.school）与校级单位须同时填写"
+            )
+        )
+    departments = {d.get("code") for _, d in _dicts(data.get("departments")) if isinstance(d, dict)}
+    for i, code in enumerate(units if isinstance(units, list) else []):
+        if isinstance(code, str) and code not in departments:
+            out.append(
+                PackError(f"screening.review.school_units[{i}]", f"单位代码“{code}”未在 departments 中列出")
+            )
+    entries = [
+        (f"screening.review.levels.{k}[{i}]", lv) for k, v in (levels or {}).items() for i, lv in _dicts(v)
+    ]
+    entries += [(f"screening.review.extra_levels[{i}]", lv) for i, lv in _dicts(review.get("extra_levels"))]
+    for path, level in entries:
+        if not isinstance(level, dict) or not isinstance(level.get("roles"), list):
+            continue
+        wide = [r for r in level["roles"] if r in INSTITUTION_WIDE_ROLES]
+        if wide and (len(wide) != len(level["roles"]) or level.get("at") != "institution"):
+            out.append(
+                PackError(
+                    f"{path}.roles",
+                    f"全校范围的角色（{'、'.join(wide)}）只能单独组成一级，且审核位置应为 institution",
+                )
+            )
+
+
 CROSS_CHECKS: list[Callable[[dict, Errors], None]] = [
+    _check_review,
     _check_rules,
     _check_version,
     _check_filing_kinds_and_deadlines,

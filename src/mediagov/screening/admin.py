@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Lexicon, LexiconVersion, Term
+from .models import ContentReview, DiscoveredAccount, Lexicon, LexiconVersion, ReviewDecision, Term
 from .services import lexicon_bump
 
 
@@ -50,3 +50,51 @@ class TermAdmin(SimpleHistoryAdmin):
         lexicon = obj.lexicon
         super().delete_model(request, obj)
         lexicon_bump(lexicon=lexicon, source="管理后台", user=request.user)
+
+
+@admin.register(DiscoveredAccount)
+class DiscoveredAccountAdmin(admin.ModelAdmin):
+    """Read-only: results come from the name watch (page or `mediagov namewatch --save`), with their audit."""
+
+    list_display = ["name", "institution", "platform", "verdict", "keyword", "account", "created"]
+    list_filter = ["institution", "verdict", "platform", "source"]
+    search_fields = ["name", "handle", "handle_raw", "url", "keyword"]
+    raw_id_fields = ["account", "created_by"]
+    date_hierarchy = "created"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# 先审后发: read-only here (痕迹管理); drafts change only through the services (screening/reviews.py).
+
+
+class ReviewDecisionInline(admin.TabularInline):
+    model = ReviewDecision
+    extra = 0
+    can_delete = False
+    fields = ["round", "level", "label", "decision", "comment", "override", "override_reason", "reviewer"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContentReview)
+class ContentReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "account", "author", "state", "round", "submitted_at"]
+    list_filter = ["institution", "state"]
+    search_fields = ["title", "account__name"]
+    inlines = [ReviewDecisionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ContentReview._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,14 +5,18 @@ impersonation of a registered account, or unrelated?
 `NameWatch.check(discovered)` gives a `NameVerdict` with its evidence. The order of the tests:
 
 1. **registered** — same platform and the same handle (`registry.platforms.normalise_handle` of the 帐号ID or
-   链接, so any URL form of the homepage counts), or, when the row gives no handle, the same normalised name
-   on the same platform.
-2. **impersonation** — the normalised name is like a registered account's (rapidfuzz ratio ≥
-   `IMPERSONATION_THRESHOLD`), under another handle (or on another platform).
+   链接, so any URL form of the homepage counts; the account's 原始ID, gh_… or 抖音号, counts too), or, when
+   the row gives no handle, the same normalised name on the same platform.
+2. **impersonation** — the normalised name, without a claim of being official (官方, 官微 …), is like a
+   registered account's (rapidfuzz ratio ≥ `IMPERSONATION_THRESHOLD`), under another handle (or on another
+   platform). Not a copy: the school's bare name plus words of one's own (大连理工大学考研 is not the account
+   大连理工大学), nor another unit under the same school name (大连理工大学化工学院 is not 大连理工大学化学学院,
+   研究生会 is not 研究生院: the parts after the shared keyword differ, `UNIT_THRESHOLD`).
 3. **unregistered_use** — the name uses a protected keyword (pack `protected_names.keywords`, minus the
    `allowlist`), in any of its variants: traditional characters, full width, spaces and interference
-   characters (all folded by `screening.normalize`), the keyword's pinyin and pinyin initials (大工 → dagong),
-   and the institution's English names (`ENGLISH_NAMES`: Dalian University of Technology, DLUT).
+   characters (all folded by `screening.normalize`; in a name `_` and `、` separate too), the keyword's pinyin,
+   joined or by syllable, and pinyin initials (大工 → dagong, da gong; 大连理工 → dllg), and the institution's
+   English names (pack `protected_names.english`: Dalian University of Technology, DLUT).
    Latin variants match as whole words only (dagongren, students are not hits).
 4. **unrelated** — none of these.
 
@@ -54,14 +58,15 @@ FLAGGED = (UNREGISTERED_USE, IMPERSONATION)
 # 化工学院 vs 大连理工大学机械学院 scores 80 (two units, not a copy); 大工化工学院 vs 大工化工學院 is 100 after
 # normalising; one changed or added character in a name of six or more scores ≥ 90.
 IMPERSONATION_THRESHOLD = 88
+# Two names that start with the same keyword and then name units of three or more characters each are
+# different units when those parts score below this (化工学院 vs 化学学院 75, 研究生会 vs 研究生院 75,
+# 留学生会 vs 学生会 86; 化院青年团 vs 化院青年 89 and 本科招生办 vs 本科招生 89 stay copies).
+UNIT_THRESHOLD = 88
 MIN_IMPERSONATION_LENGTH = 4  # shorter names (团委, 学工) are too common to call a copy
 MIN_INITIALS = 3  # pinyin initials shorter than this (大工 → dg) are ordinary letter pairs
-
-# English names and abbreviations beyond the pack's keywords. The pack schema has no field for them yet.
-ENGLISH_NAMES: dict[str, list[str]] = {
-    "dut": ["Dalian University of Technology", "DLUT"],
-    "yufe": ["Yunnan University of Finance and Economics", "YNUFE"],
-}
+# A claim of being the official account, left out when comparing names (大连理工大学官方 copies 大连理工大学).
+OFFICIAL_RE = re.compile(r"^官方|(?:官方(?:帐号|账号|微博|抖音|号|频道|平台)?|官微|官号)$")
+NAME_SEPARATORS = str.maketrans({"_": " ", "、": " "})  # separators in a name, one character for one
 
 HEADERS = {"platform": "平台", "name": "名称", "handle": "帐号ID", "url": "链接", "bio": "简介"}
 FOLLOWERS_HEADERS = ("粉丝数", "粉丝")
@@ -128,6 +133,17 @@ def _latin_regex(text: str) -> re.Pattern:
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
 
 
+def _pinyin_regex(syllables: list[str]) -> re.Pattern:
+    """Pinyin written joined or by syllable (dalianligong, Dalian Ligong, da-lian-li-gong), as whole words."""
+    body = r"[\s\-_.·]*".join(re.escape(s) for s in syllables)
+    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+
+
+def _plain(name: str) -> str:
+    """A name folded (width, case, traditional) without symbols or spaces, repeated characters kept."""
+    return re.sub(r"[\W_]+", "", normalize(name).folded)
+
+
 def _join_spelled(text: str) -> str:
     """Single letters spelled apart (d u t, d-l-u-t) joined into one word."""
     return re.sub(
@@ -144,6 +160,7 @@ class NameWatch:
         conf = self.pack.protected_names
         self.article = conf.get("article", "")
         self.keywords: list[str] = list(conf.get("keywords", []) or [])
+        self.english: list[str] = list(conf.get("english", []) or [])
         self.allowlist = sorted(
             {normalize_term(a) for a in conf.get("allowlist", []) or [] if a.strip()}, key=len, reverse=True
         )
@@ -154,12 +171,13 @@ class NameWatch:
         out: list[_Variant] = []
         seen: set[str] = set()
 
-        def add(keyword: str, kind: str, text: str) -> None:
+        def add(keyword: str, kind: str, text: str, regex: re.Pattern | None = None) -> None:
             form = normalize_term(text)
             if not form or form in seen:
                 return
             seen.add(form)
-            regex = _latin_regex(form) if _is_latin(form) else re.compile(re.escape(form))
+            if regex is None:
+                regex = _latin_regex(form) if _is_latin(form) else re.compile(re.escape(form))
             out.append(_Variant(keyword, kind, regex))
 
         for kw in sorted(self.keywords, key=len, reverse=True):
@@ -167,12 +185,13 @@ class NameWatch:
         for kw in sorted(self.keywords, key=len, reverse=True):
             if _is_latin(normalize_term(kw)):
                 continue
-            add(kw, "pinyin", "".join(lazy_pinyin(kw)))
+            syllables = [s.lower() for s in lazy_pinyin(kw)]
+            add(kw, "pinyin", "".join(syllables), _pinyin_regex(syllables))
             initials = "".join(lazy_pinyin(kw, style=Style.FIRST_LETTER))
             if len(initials) >= MIN_INITIALS:
                 add(kw, "initials", initials)
         full = self.keywords[0] if self.keywords else ""
-        for name in ENGLISH_NAMES.get(self.institution.code, []):
+        for name in self.english:
             add(full, "english", name)
         return out
 
@@ -185,14 +204,14 @@ class NameWatch:
     def keyword_in(self, name: str) -> tuple[str, str, str] | None:
         """(keyword, variant kind, matched text as written in `name`) for the first protected name `name`
         uses; else None."""
-        norm = normalize(name)
+        norm = normalize(name.translate(NAME_SEPARATORS))
         form = self._masked(norm.text)
         spelled = _join_spelled(form)
         for variant in self.variants:
             m = variant.regex.search(form)
             if m:
                 start, end = norm.span(m.start(), m.end())
-                return variant.keyword, variant.kind, name[start:end]
+                return variant.keyword, variant.kind, name[start:end].strip()
             if spelled != form and (m := variant.regex.search(spelled)):
                 return variant.keyword, variant.kind, m.group(0)
         return None
@@ -207,7 +226,43 @@ class NameWatch:
             .exclude(status__in=[AccountStatus.CANCELLED, AccountStatus.PENDING])
             .order_by("pk")
         )
-        return [(a, normalize_term(a.name)) for a in rows]
+        return [(a, normalize_term(a.name), self._ids(a), _plain(a.name)) for a in rows]
+
+    @staticmethod
+    def _ids(account) -> set[str]:
+        """The handle of a registered account, and its 原始ID (gh_…, 抖音号) read as a handle."""
+        ids = {account.handle}
+        if account.platform_id:
+            try:
+                ids.add(normalise_handle(account.platform, account.platform_id))
+            except HandleError:
+                pass
+        return ids - {""}
+
+    @cached_property
+    def _keyword_forms(self) -> list[str]:
+        return sorted({normalize_term(k) for k in self.keywords} - {""}, key=len, reverse=True)
+
+    def copies(self, form: str, plain: str, account_form: str, account_plain: str) -> float | None:
+        """The similarity of two names when the first copies the second, else None. `form`: normalised;
+        `plain`: folded, without symbols, repeated characters kept (大学学生会 keeps its 学生会)."""
+        mine, theirs = OFFICIAL_RE.sub("", form) or form, OFFICIAL_RE.sub("", account_form) or account_form
+        score = fuzz.ratio(mine, theirs)
+        if score < IMPERSONATION_THRESHOLD:
+            return None
+        plain, account_plain = OFFICIAL_RE.sub("", plain), OFFICIAL_RE.sub("", account_plain)
+        for kw in self._keyword_forms:
+            if plain.startswith(kw) and account_plain.startswith(kw):
+                rest_mine, rest_theirs = plain[len(kw) :], account_plain[len(kw) :]
+                if rest_mine and not rest_theirs:
+                    return None  # the school's bare name plus words of one's own
+                if (
+                    min(len(rest_mine), len(rest_theirs)) >= 3
+                    and fuzz.ratio(rest_mine, rest_theirs) < UNIT_THRESHOLD
+                ):
+                    return None  # another unit under the same school name
+                break
+        return score
 
     def identify(self, d: Discovered) -> tuple[str, str, list[str]]:
         """(platform code, normalised handle, notes) of a discovered account."""
@@ -240,17 +295,17 @@ class NameWatch:
         result.evidence.extend(notes)
         platform_label = PLATFORM_INFO[platform].label if platform in PLATFORM_INFO else d.platform
 
-        same_platform = [(a, f) for a, f in self.accounts if a.platform == platform]
+        same_platform = [(a, f, ids) for a, f, ids, _ in self.accounts if a.platform == platform]
         if handle:
-            for account, _ in same_platform:
-                if account.handle and account.handle == handle:
+            for account, _, ids in same_platform:
+                if handle in ids:
                     result.verdict, result.account, result.account_name = REGISTERED, account.pk, account.name
                     result.evidence.append(
                         f"与已备案帐号“{account.name}”为同一{platform_label}帐号（{handle}）"
                     )
                     break
         elif form:
-            for account, account_form in same_platform:
+            for account, account_form, _ in same_platform:
                 if account_form == form:
                     result.verdict, result.account, result.account_name = REGISTERED, account.pk, account.name
                     result.evidence.append(
@@ -266,12 +321,13 @@ class NameWatch:
 
         best = None
         if len(form) >= MIN_IMPERSONATION_LENGTH:
-            for account, account_form in self.accounts:
-                if account.platform == platform and handle and account.handle == handle:
+            plain = _plain(d.name)
+            for account, account_form, ids, account_plain in self.accounts:
+                if account.platform == platform and handle in ids:
                     continue
-                score = fuzz.ratio(form, account_form)
+                score = self.copies(form, plain, account_form, account_plain)
                 same = account.platform == platform
-                if score >= IMPERSONATION_THRESHOLD and (
+                if score is not None and (
                     best is None or (score, same) > (best[1], best[0].platform == platform)
                 ):
                     best = (account, score)
@@ -358,9 +414,14 @@ def read_discovered(data: bytes, filename: str) -> list[Discovered]:
 
 
 def namewatch_record(institution, discovered: list[Discovered], *, user=None, source="import", filename=""):
-    """Check `discovered` and store each verdict as a `DiscoveredAccount` (all or nothing, audited)."""
+    """Check `discovered` and store each verdict as a `DiscoveredAccount` (all or nothing, audited); an
+    impersonation also becomes a compliance finding of the account it copies, an unregistered use an
+    account-less finding of the institution for the propaganda department
+    (`compliance.services.finding_record_namewatch`, once per discovered account however often it is
+    imported). Each saved row carries `finding` (the finding, or None) and `finding_created`."""
     from django.db import transaction
 
+    from mediagov.compliance.services import finding_record_namewatch
     from mediagov.core.audit import log_action
 
     from .models import DiscoveredAccount
@@ -392,6 +453,7 @@ def namewatch_record(institution, discovered: list[Discovered], *, user=None, so
                 created_by=user,
             )
             log_action(obj, "namewatch.check", user=user, data={"verdict": r.verdict, "keyword": r.keyword})
+            obj.finding, obj.finding_created = finding_record_namewatch(obj, user=user)
             saved.append(obj)
     return saved
 

@@ -16,7 +16,9 @@ than one entry per character:
    numbers stay apart.
 3. **Repeated Chinese characters** collapse to one (not letters or digits: qq, www, 13800138000) (法法轮轮 → 法轮).
 
-Terms are normalised by the same function, so a lexicon and a text always meet in the same form.
+Terms are normalised by the same passes (`normalize_term`), so a lexicon and a text always meet in the same
+form. `normalize` is the definition; the screener's fast path (`prepare` and the helpers at the end of this
+module, see docs/screening.md "Fast path") gives the same hits without building its texts for the whole input.
 `fold_text(text)` gives pass 1 alone (same length as the text when no character expands): the pattern
 rules for ad signals (phone numbers, WeChat and QQ ids, URLs, QR-code wording) run on it.
 """
@@ -26,6 +28,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 MAX_INTERFERENCE = 3  # interference characters skipped in a row; a longer run separates the characters
 
@@ -84,10 +87,13 @@ def fold_tables() -> tuple[dict[int, str], dict[int, str]]:
     t2s = _t2s_chars()
     single: dict[int, str] = {}
     expanding: dict[int, str] = {}
+    is_normalized = unicodedata.is_normalized
     for cp in range(0x10000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
         ch = chr(cp)
+        if ch not in t2s and is_normalized("NFKC", ch) and ch.lower() == ch and not _enclosed(cp):
+            continue  # folds to itself (the quick test for most of the plane)
         out = _fold_char(ch, t2s)
         if out == ch:
             continue
@@ -213,9 +219,188 @@ def normalize(text: str) -> Normalized:
 
 
 def normalize_term(term: str) -> str:
-    """The form a lexicon term is matched in: the same passes as a text, without surrounding spaces."""
-    return normalize(term.strip()).text.strip()
+    """The form a lexicon term is matched in: the same passes as a text, without surrounding spaces (the
+    three passes as substitutions: no offsets to keep)."""
+    text = term.strip().translate(_full_table())
+    return REPEAT_RE.sub(r"\1", INTERFERENCE_RE.sub("", text)).strip()
+
+
+@lru_cache(maxsize=1)
+def _full_table() -> dict[int, str]:
+    single, expanding = fold_tables()
+    return single | expanding
 
 
 def is_sentence_end(ch: str) -> bool:
     return ch in SENTENCE_END
+
+
+# ---------------------------------------------------------------- the fast path (matcher.Screener.screen)
+# `normalize` above is the definition (and the reference the tests compare with). The screener gets the same
+# hits without building its three texts for the whole input: `prepare` folds and drops with C-level regex
+# passes that only stop where something changes, repeats are found by the automaton itself, and only the
+# hits' offsets are mapped back. See docs/screening.md, "Fast path".
+_WORD_RE = re.compile(_WORD)
+_NOISE_SET = frozenset(SYMBOL_NOISE + SPACE_NOISE)
+_CJK_RE = re.compile(f"[{CJK}]")
+# INTERFERENCE_RE rewritten to begin with a character class (the regex engine then scans for it in C): the
+# first noise character is consumed, and each branch checks it together with the character before it.
+FAST_INTERFERENCE_RE = re.compile(
+    rf"{_NOISE}(?:"
+    rf"(?<=[{CJK}]{_NOISE}){_NOISE}{{0,{MAX_INTERFERENCE - 1}}}(?={_WORD})"
+    rf"|(?<=[a-z0-9]{_NOISE}){_NOISE}{{0,{MAX_INTERFERENCE - 1}}}(?=[{CJK}])"
+    rf"|(?<=[a-z0-9]{_STRICT}){_STRICT}{{0,{MAX_INTERFERENCE - 1}}}(?=[a-z0-9])"
+    ")"
+)
+_INTERFERENCE_SPLIT = re.compile(f"({FAST_INTERFERENCE_RE.pattern})")
+
+
+def is_cjk(ch: str) -> bool:
+    return _CJK_RE.match(ch) is not None
+
+
+@lru_cache(maxsize=1)
+def fold_classes() -> tuple[dict[int, str], dict[int, str]]:
+    """(inert, folds) of the fold table.
+
+    inert: one-for-one folds where neither side is a word character ([CJK a-z0-9]) or noise (，→, ！→!):
+    they change nothing the normaliser or the matcher looks at unless a term contains the folded character,
+    so the fast path leaves them (a screener whose terms contain one folds it, see `fold_re`).
+    folds: every other one-for-one fold (大連 → 大连, Ａ → a, 　→ space).
+    """
+    single, _expanding = fold_tables()
+    inert: dict[int, str] = {}
+    folds: dict[int, str] = {}
+    for cp, out in single.items():
+        ch = chr(cp)
+        if ch in _NOISE_SET or out in _NOISE_SET or _WORD_RE.match(ch) or _WORD_RE.match(out):
+            folds[cp] = out
+        else:
+            inert[cp] = out
+    return inert, folds
+
+
+def char_class(cps) -> str:
+    """A regex character class body for the code points `cps` (as ranges)."""
+    ranges: list[list[int]] = []
+    for cp in sorted(cps):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges
+    )
+
+
+@lru_cache(maxsize=8)
+def fold_re(extra: frozenset[int] = frozenset()) -> tuple[re.Pattern, dict[int, str]]:
+    """(runs of characters the fast path folds, their table): the folds, the expanding folds and `extra`
+    (inert folds a lexicon needs). Written `([c][c]*)` so that the regex engine scans for the first one in C
+    and `split` keeps the runs."""
+    inert, folds = fold_classes()
+    table = dict(folds) | {cp: inert[cp] for cp in extra}
+    table |= fold_tables()[1]
+    cls = char_class(table)
+    return re.compile(f"([{cls}][{cls}]*)"), table
+
+
+class Prepared:
+    """A text with every fold a match can see and the interference characters dropped (no repeats collapsed:
+    the automaton finds them), and the map from its offsets back to the original's (sparse breakpoints)."""
+
+    __slots__ = ("original", "text", "_t", "_s")
+
+    def __init__(self, original: str, text: str, t_starts: list[int], s_starts: list[int]):
+        self.original = original
+        self.text = text
+        self._t = t_starts
+        self._s = s_starts
+
+    def to_orig(self, pos: int) -> int:
+        if len(self._t) == 1:
+            return pos
+        k = bisect_right(self._t, pos) - 1
+        return self._s[k] + (pos - self._t[k])
+
+
+def prepare(text: str, folder: tuple[re.Pattern, dict[int, str]]) -> Prepared:
+    """Fold (`folder`, from `fold_re`), then drop interference characters (`FAST_INTERFERENCE_RE`, which
+    finds what INTERFERENCE_RE finds). Both are a regex split (a C-level scan that stops only where a character
+    changes), the runs are translated in one call, and offsets that move are kept as breakpoints."""
+    pattern, table = folder
+    parts = pattern.split(text)
+    if len(parts) > 1:
+        runs = parts[1::2]
+        joined = "\0".join(runs)
+        out = joined.translate(table)
+        if len(out) == len(joined):
+            parts[1::2] = out.split("\0")
+            folded = "".join(parts)
+            f_t, f_s = [0], [0]
+        else:  # an expanding fold (⑩ → 10): breakpoints folded → text, a few per expanded character
+            folded, f_t, f_s = _fold_expanding(parts, table)
+    else:
+        folded, f_t, f_s = text, [0], [0]
+    parts = _INTERFERENCE_SPLIT.split(folded)
+    if len(parts) == 1:
+        return Prepared(text, folded, f_t, f_s)
+    lens = list(map(len, parts))
+    t_t = [0, *accumulate(lens[0:-1:2])]  # breakpoints prepared → folded: after each drop
+    t_f = [0, *accumulate(lens)][2::2]
+    t_f.insert(0, 0)
+    prepared = "".join(parts[0::2])
+    if len(f_t) == 1:
+        return Prepared(text, prepared, t_t, t_f)
+    # compose prepared → folded → text: a breakpoint wherever either map has one
+    outer = Prepared(text, folded, f_t, f_s)
+    inner = Prepared(folded, prepared, t_t, t_f)
+    points = set(t_t)
+    for f in f_t:
+        k = bisect_right(t_f, f) - 1
+        points.add(t_t[k] + (f - t_f[k]))
+    starts = sorted(p for p in points if p <= len(prepared))
+    return Prepared(text, prepared, starts, [outer.to_orig(inner.to_orig(p)) for p in starts])
+
+
+def _fold_expanding(parts: list[str], table: dict[int, str]) -> tuple[str, list[int], list[int]]:
+    pieces: list[str] = []
+    f_t, f_s = [0], [0]
+    pos = 0  # in text
+    shift = 0  # len(folded) - len(text) so far
+    for j, part in enumerate(parts):
+        if j % 2 == 0:
+            pieces.append(part)
+            pos += len(part)
+            continue
+        for ch in part:
+            out = table.get(ord(ch), ch)
+            pieces.append(out)
+            if len(out) != 1:
+                for k in range(len(out)):
+                    f_t.append(pos + shift + k)
+                    f_s.append(pos)
+                shift += len(out) - 1
+                f_t.append(pos + 1 + shift)
+                f_s.append(pos + 1)
+            pos += 1
+    return "".join(pieces), f_t, f_s
+
+
+def fold_one(ch: str) -> str:
+    single, expanding = fold_tables()
+    cp = ord(ch)
+    return expanding.get(cp) or single.get(cp) or ch
+
+
+def fold_span(text: str, start: int, stop: int) -> tuple[str, list[int]]:
+    """`text[start:stop]` folded (pass 1) and the original index of each folded character."""
+    single, expanding = fold_tables()
+    out: list[str] = []
+    idx: list[int] = []
+    for i in range(start, stop):
+        cp = ord(text[i])
+        for ch in expanding.get(cp) or single.get(cp) or text[i]:
+            out.append(ch)
+            idx.append(i)
+    return "".join(out), idx

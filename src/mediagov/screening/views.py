@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import escape_uri_path
 
+from mediagov.compliance.services import findings_of_discovered
 from mediagov.core.errors import DomainError, ImportFileError
 from mediagov.core.scoping import is_department
 from mediagov.core.views import institution_or_403, paginate
@@ -45,7 +46,11 @@ def namewatch(request):
                 else:
                     saved = namewatch_record(institution, rows, user=request.user, filename=f.name)
                     flagged = sum(s.flagged for s in saved)
-                    messages.success(request, f"已检查{len(saved)}个帐号，其中{flagged}个需责令更名或注销")
+                    opened = sum(s.finding_created for s in saved)
+                    messages.success(
+                        request,
+                        f"已检查{len(saved)}个帐号，其中{flagged}个需责令更名或注销；新记合规问题{opened}个",
+                    )
                     return redirect("screening:namewatch")
         else:
             entry = NameWatchEntryForm(request.POST, prefix="one")
@@ -60,6 +65,9 @@ def namewatch(request):
     if verdict in DiscoveredAccount.Verdict.values:
         queryset = queryset.filter(verdict=verdict)
     page, query = paginate(request, queryset)
+    findings = findings_of_discovered(list(page))
+    for d in page:
+        d.finding = findings.get(d.pk)
     return render(
         request,
         "screening/namewatch.html",

@@ -5,6 +5,9 @@ With --json it prints a JSON array, one element per row; each element has `verdi
 unregistered_use, impersonation, unrelated), `keyword` (the protected keyword, or null) and `account` (the
 registry id of the matched account, or null), plus evidence fields. Outside checks rely on this contract.
 --notices DIR writes a 责令更名/注销通知 (.docx) for each unregistered_use or impersonation row.
+--save stores the results as the results page does (名称监测结果, audited) and records each impersonation as a
+compliance finding of the account it copies (rule namewatch.impersonation; importing the same account again
+adds none); with --json each element then also has `finding` (the finding's id, or null).
 """
 
 import json
@@ -14,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mediagov.core.errors import ImportFileError
 from mediagov.org.models import Institution
-from mediagov.screening.namewatch import namewatch_check, read_discovered
+from mediagov.screening.namewatch import namewatch_check, namewatch_record, read_discovered, verdict_of
 from mediagov.screening.notices import namewatch_notice_docx, namewatch_notice_filename
 
 
@@ -28,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出 JSON 数组，每行一个元素")
         parser.add_argument(
             "--notices", metavar="DIR", help="为需整改的帐号生成责令更名/注销通知（.docx）到此目录"
+        )
+        parser.add_argument(
+            "--save", action="store_true", help="保存检查结果（名称监测结果页可见），仿冒帐号记为合规问题"
         )
 
     def handle(self, *args, **options):
@@ -46,7 +52,13 @@ class Command(BaseCommand):
             rows = read_discovered(data, path.name)
         except ImportFileError as exc:
             raise CommandError("\n".join(exc.lines(path.name))) from None
-        results = namewatch_check(institution, rows)
+        findings: list[int | None] = []
+        if options.get("save"):
+            saved = namewatch_record(institution, rows, filename=path.name)
+            results = [verdict_of(obj) for obj in saved]
+            findings = [obj.finding.pk if obj.finding else None for obj in saved]
+        else:
+            results = namewatch_check(institution, rows)
         if options.get("notices"):
             folder = Path(options["notices"])
             folder.mkdir(parents=True, exist_ok=True)
@@ -54,7 +66,10 @@ class Command(BaseCommand):
                 if r.flagged:
                     (folder / namewatch_notice_filename(r)).write_bytes(namewatch_notice_docx(institution, r))
         if options["json"]:
-            self.stdout.write(json.dumps([r.as_dict() for r in results], ensure_ascii=False))
+            items = [r.as_dict() for r in results]
+            for item, finding in zip(items, findings, strict=False):
+                item["finding"] = finding
+            self.stdout.write(json.dumps(items, ensure_ascii=False))
             return
         self.stdout.write("行号\t名称\t结论\t受保护名称\t匹配帐号\t依据\t证据")
         for r in results:
@@ -64,3 +79,7 @@ class Command(BaseCommand):
             )
         flagged = sum(r.flagged for r in results)
         self.stdout.write(f"共{len(results)}个帐号，需责令更名或注销{flagged}个")
+        if options.get("save"):
+            self.stdout.write(
+                f"已保存；仿冒和未经审批使用学校名称的帐号对应合规问题{sum(1 for f in findings if f)}个"
+            )
