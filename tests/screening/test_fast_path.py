@@ -231,3 +231,12 @@ def test_a_file_streamed_in_utf8_blocks_gives_the_hits_of_the_whole_text(dut):
     text = "。".join(random_text(rng, screener.entries, 300) for _ in range(20))
     streamed = screener.screen_stream(matcher.utf8_pieces(io.BytesIO(text.encode("utf-8")), 97))
     assert as_tuples(streamed) == as_tuples(screener.screen(text))
+
+
+def test_a_phone_number_after_dropped_noise_and_a_circled_digit_is_found(dut):
+    """①丶+86 139…: with 丶 and + dropped, the digit core starts at the 1 of ①, in an earlier run of the ad
+    alphabet than the phone number; the fast path must still look at the run where the core ends."""
+    screener = Screener([], dut)
+    text = "*工~*VX 人abcdef1学料*內理\u3000０.①丶+86 13912345678\n部器资写二"
+    assert as_tuples(screener.screen(text)) == as_tuples(screener.screen_reference(text))
+    assert "+86 13912345678" in [h.text for h in screener.screen(text)]

@@ -344,7 +344,11 @@ class Screener:
         t = prep.text
         starts = [prep.to_orig(a) for a in anchors]
         for digits in DIGITS_RES:
-            starts += [prep.to_orig(m.start()) for m in digits.finditer(t)]
+            # every character of a core, not its start alone: a core that a dropped noise character joined
+            # to digits before it (①丶+86 13912345678 → 186 13912345…) starts in another run of the
+            # alphabet, and the phone number it swallowed lies in the run where it ends
+            for m in digits.finditer(t):
+                starts += map(prep.to_orig, range(*m.span()))
         if not starts:
             return []
         run = _ad_alphabet_re()
