@@ -93,3 +93,11 @@ def test_a_file_missing_from_storage_is_a_404_not_a_crash(client, rw):
     attachment.file.storage.delete(attachment.file.name)
     client.force_login(rw.w.chem_op)
     assert client.get(f"/screening/reviews/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_the_author_edit_page_links_each_attachment_for_download(client, rw):
+    review = with_files(rw, ("议程.docx", docx_bytes("讲座议程")))
+    attachment = review.attachments.get()
+    client.force_login(rw.w.chem_op)
+    page = client.get(f"/screening/reviews/{review.pk}/edit/").content.decode()
+    assert f'href="/screening/reviews/attachments/{attachment.pk}/" download' in page
