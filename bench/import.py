@@ -219,6 +219,15 @@ def _csv(path: str, accounts: list[tuple[str, str]], rows: int) -> int:
 
 
 # ---------------------------------------------------------------- the measurement
+def _copy_file(sql: str, path: str) -> None:
+    """Stream the file at `path` through `sql` (a `COPY … FROM STDIN`) on Django's connection."""
+    from django.db import connection
+
+    with connection.connection.cursor() as c, c.copy(sql) as copy, open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            copy.write(chunk)
+
+
 def raw_copy(path: str) -> float:
     """COPY the file as it is into an equivalent temporary table; seconds."""
     from django.db import connection, transaction
@@ -229,13 +238,7 @@ def raw_copy(path: str) -> float:
             "CREATE TEMP TABLE raw_posts (platform text, account text, published_at timestamptz, title text, "
             "url text, text text) ON COMMIT DROP"
         )
-        with (
-            connection.connection.cursor() as c,
-            c.copy("COPY raw_posts FROM STDIN (FORMAT csv, HEADER true)") as copy,
-            open(path, "rb") as f,
-        ):
-            while chunk := f.read(1 << 20):
-                copy.write(chunk)
+        _copy_file("COPY raw_posts FROM STDIN (FORMAT csv, HEADER true)", path)
     return time.perf_counter() - t
 
 
@@ -257,13 +260,7 @@ def floor(path: str) -> float:
             "CREATE TEMP TABLE raw_floor (platform text, account text, published_at timestamptz, title text, "
             "url text, text text) ON COMMIT DROP"
         )
-        with (
-            connection.connection.cursor() as c,
-            c.copy("COPY raw_floor FROM STDIN (FORMAT csv, HEADER true)") as copy,
-            open(path, "rb") as f,
-        ):
-            while chunk := f.read(1 << 20):
-                copy.write(chunk)
+        _copy_file("COPY raw_floor FROM STDIN (FORMAT csv, HEADER true)", path)
         cur.execute(
             "INSERT INTO bench_floor_post (account_id, published_at, title, url, text, source, fingerprint, "
             "imported_at) SELECT a.id, r.published_at, r.title, r.url, coalesce(r.text, ''), 'import', md5(r.url), "
@@ -289,16 +286,11 @@ def landing(path: str) -> float:
             "CREATE TABLE bench_landing (platform text, account text, published_at timestamptz, title text, "
             "url text, text text, id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)"
         )
-        with (
-            connection.connection.cursor() as c,
-            c.copy(
-                "COPY bench_landing (platform, account, published_at, title, url, text) FROM STDIN "
-                "(FORMAT csv, HEADER true)"
-            ) as copy,
-            open(path, "rb") as f,
-        ):
-            while chunk := f.read(1 << 20):
-                copy.write(chunk)
+        _copy_file(
+            "COPY bench_landing (platform, account, published_at, title, url, text) FROM STDIN "
+            "(FORMAT csv, HEADER true)",
+            path,
+        )
     elapsed = time.perf_counter() - t
     with connection.cursor() as cur:
         cur.execute("DROP TABLE bench_landing")

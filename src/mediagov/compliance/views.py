@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from mediagov.core.errors import DomainError
 from mediagov.core.models import ActionLog
 from mediagov.core.scoping import is_department
-from mediagov.core.views import institution_or_403, paginate
+from mediagov.core.views import department_institution_or_403, institution_or_403, paginate
 from mediagov.org.models import Unit
 from mediagov.registry.models import MediaAccount
 
@@ -138,9 +138,7 @@ def overview(request):
 @login_required
 @require_POST
 def scan_now(request):
-    institution = institution_or_403(request)
-    if not is_department(request.user, institution):
-        raise PermissionDenied("只有党委宣传部可以发起合规扫描")
+    institution = department_institution_or_403(request, "只有党委宣传部可以发起合规扫描")
     if not institution.pack:
         messages.error(request, f"{institution.name}尚未加载政策包，无法扫描")
         return redirect("compliance:overview")

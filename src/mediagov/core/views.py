@@ -37,6 +37,18 @@ def institution_or_403(request):
     return institution
 
 
+def department_institution_or_403(request, message: str):
+    """The user's current institution, for its 党委宣传部 only: 403 with `message` for everyone else."""
+    from django.core.exceptions import PermissionDenied
+
+    from .scoping import is_department
+
+    institution = institution_or_403(request)
+    if not is_department(request.user, institution):
+        raise PermissionDenied(message)
+    return institution
+
+
 def paginate(request, queryset, per_page: int = 50) -> tuple:
     """(page, query string without `page`) for list pages that keep their filters across pages."""
     from django.core.paginator import Paginator

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mediagov.core.errors import DomainError
 from mediagov.core.models import ActionLog
 from mediagov.core.scoping import current_institution, is_department
-from mediagov.core.views import institution_or_403, paginate
+from mediagov.core.views import department_institution_or_403, paginate
 
 from . import services
 from .forms import DeliveryFilterForm, WebhookForm
@@ -22,10 +21,7 @@ FORBIDDEN = "只有党委宣传部可以管理群机器人和外部推送"
 
 def _department(request):
     """The current institution, for its 党委宣传部 only (403 for everyone else)."""
-    institution = institution_or_403(request)
-    if not is_department(request.user, institution):
-        raise PermissionDenied(FORBIDDEN)
-    return institution
+    return department_institution_or_403(request, FORBIDDEN)
 
 
 # ---------------------------------------------------------------- inbox

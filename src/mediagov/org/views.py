@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from mediagov.core.errors import ImportFileError
 from mediagov.core.scoping import has_role, is_department, units_in_scope
-from mediagov.core.views import institution_or_403, paginate
+from mediagov.core.views import department_institution_or_403, institution_or_403, paginate
 from mediagov.registry.models import MediaAccount
 
 from .forms import PersonFilterForm, RosterUploadForm
@@ -65,9 +64,7 @@ def person_list(request):
 
 @login_required
 def person_import(request):
-    institution = institution_or_403(request)
-    if not is_department(request.user, institution):
-        raise PermissionDenied("只有党委宣传部可以导入教职工名册")
+    institution = department_institution_or_403(request, "只有党委宣传部可以导入教职工名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():

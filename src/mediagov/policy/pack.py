@@ -57,6 +57,7 @@ class ReviewLevelSpec:
 
 
 # Packs without a `screening.review` section: two levels inside the unit, no school-level accounts.
+DEFAULT_RESCREEN_DAYS = 30  # packs without `screening.rescreen_days`
 DEFAULT_REVIEW = {
     "levels": {
         "default": [
@@ -174,6 +175,11 @@ class PolicyPack:
     @property
     def review(self) -> dict:
         return (self.data.get("screening") or {}).get("review") or DEFAULT_REVIEW
+
+    @property
+    def rescreen_days(self) -> int:
+        """After a lexicon changes, the posts of the last N days are screened again (`screening.rescreen_days`)."""
+        return (self.data.get("screening") or {}).get("rescreen_days") or DEFAULT_RESCREEN_DAYS
 
     def is_school_level(self, account) -> bool:
         """Whether `account` is a school-level account: its responsible unit is (under) a listed unit."""

@@ -4,7 +4,6 @@ lexicons with the hits marked. Thin: the rules are in `services`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,13 +11,12 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from mediagov.core.errors import DomainError, ImportFileError
-from mediagov.core.scoping import is_department
-from mediagov.core.views import institution_or_403, paginate
+from mediagov.core.views import department_institution_or_403, paginate
 
 from .forms import LexiconImportForm, LexiconTryForm
 from .models import Category, Lexicon, Term
 from .reviews import highlight
-from .services import DEFAULT_LEXICON, lexicon_export, lexicon_import, lexicon_rescreen_days, screen_text
+from .services import DEFAULT_LEXICON, lexicon_export, lexicon_import, screen_text, screener_for
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -28,10 +26,7 @@ EXPORT_TYPES = {
 
 
 def _department_institution(request):
-    institution = institution_or_403(request)
-    if not is_department(request.user, institution):
-        raise PermissionDenied("只有党委宣传部可以管理词库")
-    return institution
+    return department_institution_or_403(request, "只有党委宣传部可以管理词库")
 
 
 @login_required
@@ -60,7 +55,7 @@ def lexicon_list(request):
             except DomainError as exc:
                 errors = [exc.message]
             else:
-                days = lexicon_rescreen_days(institution)
+                days = institution.policy.rescreen_days
                 messages.success(
                     request,
                     f"“{version.lexicon.name}”已更新为第{version.number}版（{version.term_count}个词条）；"
@@ -87,7 +82,7 @@ def lexicon_list(request):
             "tried": tried,
             "errors": errors,
             "categories": _categories(institution),
-            "rescreen_days": lexicon_rescreen_days(institution),
+            "rescreen_days": institution.policy.rescreen_days,
         },
     )
 
@@ -139,21 +134,21 @@ def lexicon_rescreen(request):
     from .tasks import rescreen_posts
 
     institution = _department_institution(request)
-    days = lexicon_rescreen_days(institution)
+    days = institution.policy.rescreen_days
     rescreen_posts.delay(institution.pk, days)
     messages.success(request, f"已安排在后台重新筛查最近{days}天的发布记录，命中将作为问题列入整改清单")
     return redirect("screening:lexicon_list")
 
 
 def _categories(institution) -> list[dict]:
-    """Each category with the article it enforces, from the pack (the guidance beside the import form)."""
-    conf = (institution.policy.data.get("screening") or {}).get("categories") or {}
+    """Each category with the article it enforces, as the screener cites it (the guidance beside the form)."""
+    screener = screener_for(institution)
     return [
         {
             "code": code,
             "label": label,
-            "article": institution.policy.cite(conf[code]["article"]) if code in conf else "",
-            "text": (conf.get(code) or {}).get("text", ""),
+            "article": screener.article(code),
+            "text": (screener.categories.get(code) or {}).get("text", ""),
         }
         for code, label in Category.choices
     ]

@@ -147,7 +147,6 @@ def lexicon_parse(data: bytes, filename: str, *, category: str | None = None) ->
 
 
 # ---------------------------------------------------------------- writing
-RESCREEN_DAYS = 30  # a pack without `screening.rescreen_days`
 
 
 @transaction.atomic
@@ -215,18 +214,13 @@ def lexicon_bump(*, lexicon: Lexicon, source: str, user=None) -> LexiconVersion:
     return version
 
 
-def lexicon_rescreen_days(institution) -> int:
-    """How far back posts are screened again after a lexicon change: the pack's `screening.rescreen_days`."""
-    return int((institution.policy.data.get("screening") or {}).get("rescreen_days") or RESCREEN_DAYS)
-
-
 def lexicon_rescreen_later(institution) -> None:
-    """After the commit, screen the institution's posts of the last `lexicon_rescreen_days` days again in the
+    """After the commit, screen the institution's posts of the pack's last `rescreen_days` days again in the
     background (`screening.rescreen_posts`): new terms raise findings, terms found before add nothing. A broker
     that is down does not undo the lexicon (`robust`): `mediagov screen posts` does the same by hand."""
     from .tasks import rescreen_posts
 
-    days = lexicon_rescreen_days(institution)
+    days = institution.policy.rescreen_days
     transaction.on_commit(lambda: rescreen_posts.delay(institution.pk, days), robust=True)
 
 

@@ -3,15 +3,13 @@ with their evidence, and downloads a 责令更名/注销通知 for each flagged 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import escape_uri_path
 
 from mediagov.compliance.services import findings_of_discovered
 from mediagov.core.errors import DomainError, ImportFileError
-from mediagov.core.scoping import is_department
-from mediagov.core.views import institution_or_403, paginate
+from mediagov.core.views import department_institution_or_403, paginate
 
 from .forms import NameWatchEntryForm, NameWatchUploadForm
 from .models import DiscoveredAccount
@@ -22,10 +20,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _department_institution(request):
-    institution = institution_or_403(request)
-    if not is_department(request.user, institution):
-        raise PermissionDenied("只有党委宣传部可以使用名称监测")
-    return institution
+    return department_institution_or_403(request, "只有党委宣传部可以使用名称监测")
 
 
 @login_required
