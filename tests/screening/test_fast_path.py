@@ -9,16 +9,18 @@ import random
 
 import pytest
 
-from mediagov.screening import matcher
+from mediagov.screening import matcher, normalize
 from mediagov.screening.matcher import Entry, Screener
 from mediagov.screening.normalize import (
     INTERFERENCE_RE,
+    _c_tables,
     _drop,
     fold_classes,
     fold_re,
     fold_text,
     normalize_term,
     prepare,
+    prepare16,
 )
 
 from .test_matcher import pack
@@ -125,7 +127,15 @@ def dut():
     return pack("dut")
 
 
-def test_fast_path_equals_the_reference_on_random_texts(dut):
+@pytest.fixture(params=["c", "python"])
+def prepare_pass(request, monkeypatch):
+    """The fast path with its prepare pass in C (_prepare.c) and with the same pass in Python."""
+    if request.param == "python":
+        monkeypatch.setattr(normalize, "_prepare", None)
+    return request.param
+
+
+def test_fast_path_equals_the_reference_on_random_texts(dut, prepare_pass):
     rng = random.Random(20261204)
     compared = hits = 0
     for round_ in range(40):
@@ -158,6 +168,39 @@ def test_prepared_offsets_map_back_like_the_normaliser():
         for i in range(len(no_noise)):
             f = segments(i)
             assert prepared.to_orig(i) == (index[f] if index is not None else f), (text, i)
+
+
+def test_the_c_prepare_pass_is_built_and_equals_the_python_one():
+    """`prepare16` in C gives the text, the UTF-16 bytes and the offset map of `prepare` (Python), and hands
+    back to it (None) on the texts it does not take: a character that folds to two (⑩ → 10) or one beyond
+    the BMP."""
+    assert normalize._prepare is not None, "the C pass was not built: pip install -e . builds it (setup.py)"
+    rng = random.Random(20261205)
+    alphabet = [*CHINESE, *TRADITIONAL, *NOISE, *OTHER, "a", "d", "u", "t", "9", "|", "~", "#", "@", "'"]
+    taken = handed_back = 0
+    for extra in (frozenset(), frozenset(fold_classes()[0])):
+        folder = fold_re(extra)
+        for _ in range(1500):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+            if rng.random() < 0.02:
+                text += "\U0001f600"
+            got = normalize._prepare.prepare16(text, *_c_tables(extra))
+            expected = prepare(text, folder)
+            if got is None:
+                assert any(len(normalize.fold_one(c)) > 1 for c in text) or any(ord(c) > 0xFFFF for c in text)
+                handed_back += 1
+                prepared, data = prepare16(text, extra)  # the Python pass, the same answer
+                assert prepared.text == expected.text
+                continue
+            taken += 1
+            prepared_text, data, t_starts, s_starts = got
+            assert prepared_text == expected.text, text
+            assert data == expected.text.encode("utf-16-le")
+            mine = normalize.Prepared(text, prepared_text, t_starts, s_starts)
+            assert [mine.to_orig(i) for i in range(len(prepared_text) + 1)] == [
+                expected.to_orig(i) for i in range(len(prepared_text) + 1)
+            ], text
+    assert taken > 2000 and handed_back > 100
 
 
 def test_a_long_text_is_cut_after_a_full_stop_and_loses_or_repeats_no_hit(dut, monkeypatch):

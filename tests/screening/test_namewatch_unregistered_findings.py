@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mediagov.compliance.models import Finding, FindingState
-from mediagov.compliance.services import finding_waive, scan_run
+from mediagov.compliance.services import ComplianceError, finding_rectify, finding_waive, scan_run
 from mediagov.notifications.models import Notification
 from mediagov.screening.namewatch import Discovered, namewatch_record
 
@@ -44,6 +44,15 @@ def test_unregistered_use_becomes_an_account_less_cited_finding(world):
     assert finding.evidence["keyword"] == "大工"
     assert "名称使用了学校名称“大工”，未经审批" in finding.message
     assert finding.due_date is not None and "第九条" in finding.due_rule
+
+
+def test_its_rectification_must_say_renamed_closed_or_approved(world):
+    [saved] = namewatch_record(world.dut, [tree_hole()])
+    with pytest.raises(ComplianceError, match="《大连理工大学新媒体管理办法》第九条.*已更名.*已注销"):
+        finding_rectify(saved.finding, by=world.xuan, description="已联系对方处理")
+    assert Finding.objects.get().state == FindingState.OPEN
+    finding_rectify(saved.finding, by=world.xuan, description="对方已更名为“树洞投稿站”，12月3日核实")
+    assert Finding.objects.get().state == FindingState.RECTIFIED
 
 
 def test_importing_the_same_account_again_adds_none_and_a_waived_one_stays_waived(world):

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
+from mediagov.core.models import ActionLog
 from mediagov.screening.models import ReviewAttachment
 from mediagov.screening.reviews import content_review_create, content_review_update
 
@@ -37,6 +38,11 @@ def test_the_stored_file_downloads_as_an_attachment_never_inline(client, rw):
     assert disposition.startswith("attachment;") and "inline" not in disposition
     assert f"filename*=UTF-8''{quote('讲座议程 (终稿).docx', safe='')}" in disposition
     assert f'filename="attachment-{attachment.pk}.docx"' in disposition
+    # 痕迹管理: who read which file is in the draft's history
+    entry = ActionLog.objects.for_object(review).get(action="review.attachment_downloaded")
+    assert entry.user == rw.chem_resp
+    assert entry.data == {"attachment": attachment.pk, "name": "讲座议程 (终稿).docx"}
+    assert "下载稿件附件" in client.get(f"/screening/reviews/{review.pk}/").content.decode()
 
 
 @pytest.mark.parametrize(

@@ -519,6 +519,7 @@ NAMEWATCH_UNREGISTERED_ACTION = (
     "核实该帐号的开设主体：未经审批使用学校名称的，由党委宣传部责令其更名或注销（可下载通知），"
     "确需使用的须按规定办理审批备案；整改情况写明“已更名”或“已注销”（或已审批备案）及核实日期"
 )
+NAMEWATCH_OUTCOMES = ("已更名", "已注销", "已审批", "已备案")  # what a rectified unregistered use must say
 NAMEWATCH_RULES = {  # verdict -> rule id of the finding it raises
     "impersonation": f"{NAMEWATCH_PREFIX}impersonation",
     "unregistered_use": f"{NAMEWATCH_PREFIX}unregistered_use",
@@ -741,6 +742,12 @@ def finding_rectify(finding: Finding, *, by, description: str, url: str = "") ->
         raise _state_error(finding, "报告整改")
     if not description.strip():
         raise ComplianceError("请填写整改情况（做了什么、何时完成）")
+    if finding.rule == NAMEWATCH_RULES["unregistered_use"] and not any(
+        w in description for w in NAMEWATCH_OUTCOMES
+    ):
+        raise ComplianceError(
+            f"{finding.citation}：整改情况须写明结果——“已更名”“已注销”或已审批备案（“已审批”“已备案”）"
+        )
     finding.rectify()
     finding.rectification, finding.rectification_url = description.strip(), url.strip()
     finding.rectified_by, finding.rectified_at = by, timezone.now()

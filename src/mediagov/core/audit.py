@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "review.updated": "修改稿件",
     "review.attached": "添加稿件附件",
     "review.detached": "移除稿件附件",
+    "review.attachment_downloaded": "下载稿件附件",
     "review.submitted": "提交稿件审核",
     "review.resubmitted": "重新提交稿件审核",
     "review.level_approved": "审级同意",

@@ -101,17 +101,20 @@ def units_in_scope(user, institution):
     return Unit.objects.filter(q, institution=institution)
 
 
+def membership_covers(m, unit) -> bool:
+    """Whether membership `m` reaches `unit`: an institution-wide role everywhere, any other role at its own
+    unit and the units under it (an approval step, a content review level)."""
+    if m.role in INSTITUTION_WIDE_ROLES:
+        return True
+    return unit is not None and bool(m.unit_id) and unit.path.startswith(m.unit.path)
+
+
 def holds_role_at(user, *, institution_id: int, roles, unit=None) -> bool:
-    """Whether `user` holds one of `roles` in the institution: anywhere for an institution-wide role, else
-    for `unit` or one of its ancestors (an approval step, a content review level)."""
-    for m in memberships_of(user):
-        if m.institution_id != institution_id or m.role not in roles:
-            continue
-        if m.role in INSTITUTION_WIDE_ROLES:
-            return True
-        if unit is not None and m.unit_id and unit.path.startswith(m.unit.path):
-            return True
-    return False
+    """Whether `user` holds one of `roles` in the institution, in a membership that covers `unit`."""
+    return any(
+        m.institution_id == institution_id and m.role in roles and membership_covers(m, unit)
+        for m in memberships_of(user)
+    )
 
 
 def holds_step(user, step) -> bool:

@@ -18,13 +18,12 @@ from .normalize import (
     char_class,
     fold_classes,
     fold_one,
-    fold_re,
     fold_span,
     fold_tables,
     is_cjk,
     normalize,
     normalize_term,
-    prepare,
+    prepare16,
 )
 
 PACK_LEXICON = "政策包"  # the `lexicon` of hits on the pack's protected names
@@ -142,6 +141,7 @@ class Screener:
                     self._allow_of.append([])
                 (self._owners if bucket == "own" else self._allow_of)[pid].append(idx)
         self._patterns = list(patterns)
+        self._fields_of: list[tuple | None] = [None] * len(self.entries)  # a hit's cited fields, per entry
         self._reference: daachorse.CharwiseDoubleArrayAhoCorasick | None = None
         self._fast_build()
 
@@ -159,7 +159,8 @@ class Screener:
         Chinese character X of a pattern, then the ad anchors; and what it needs to know of the patterns."""
         chars = set("".join(self._patterns))
         inert = fold_classes()[0]
-        self._folder = fold_re(frozenset(cp for cp, out in inert.items() if out in chars))
+        self._fold_extra = frozenset(cp for cp, out in inert.items() if out in chars)  # see fold_re
+        prepare16("", self._fold_extra)  # builds the fold tables now, not on the first text
         _ad_alphabet_re()
         self._bigrams = {p[i : i + 2] for p in self._patterns for i in range(len(p) - 1)}
         # XXY for every bigram XY of a pattern (X Chinese): a repeat that a match may cross when collapsed
@@ -241,9 +242,8 @@ class Screener:
 
     def _screen_chunk(self, whole: str, offset: int, stop: int) -> list[Hit]:
         text = whole[offset:stop] if offset or stop != len(whole) else whole
-        prep = prepare(text, self._folder)
+        prep, data = prepare16(text, self._fold_extra)
         t = prep.text
-        data = t.encode("utf-16-le")
         if self._fast is None:
             return []
         if len(data) != 2 * len(t):  # characters beyond the BMP: code units are not characters
@@ -333,12 +333,36 @@ class Screener:
             for idx in self._allow_of[pid]:
                 allowed.setdefault(idx, []).append((start, end))
         hits = []
+        entries, fields_of = self.entries, self._fields_of
         for start, end, pid in spans:
             for idx in self._owners[pid]:
                 if allowed and any(a <= start and end <= b for a, b in allowed.get(idx, ())):
                     continue
-                hits.append(self._hit(self.entries[idx], start, end, text))
+                e = entries[idx]
+                article, severity, blocks, label = fields_of[idx] or self._entry_fields(idx)
+                hits.append(
+                    Hit(  # positionally: one per match
+                        e.term,
+                        e.category,
+                        article,
+                        severity,
+                        blocks,
+                        start,
+                        end,
+                        text[start:end],
+                        e.lexicon,
+                        e.version,
+                        e.correction,
+                        "lexicon",
+                        label,
+                    )
+                )
         return hits
+
+    def _entry_fields(self, idx: int) -> tuple[str, str, bool, str]:
+        hit = self._hit(self.entries[idx], 0, 0, "")
+        fields = self._fields_of[idx] = (hit.article, hit.severity, hit.blocks, hit.category_label)
+        return fields
 
     def _ad_windows(self, text: str, prep, anchors: list[int]) -> list[Hit]:
         t = prep.text
@@ -467,6 +491,8 @@ def _orig_end(text: str, prep, end: int) -> int:
     the repeats of it right after it in the folded text (as `Normalized.orig_end`)."""
     last = prep.text[end - 1]
     stop = prep.to_orig(end - 1) + 1
+    if stop < len(text) and text[stop] != last and ord(text[stop]) not in _folds_to_cjk():
+        return stop  # the common case: what follows is neither the character again nor a fold of it
     if is_cjk(last):
         while stop < len(text):
             folded = fold_one(text[stop])
@@ -477,6 +503,13 @@ def _orig_end(text: str, prep, end: int) -> int:
                 stop += 1
             break
     return stop
+
+
+@lru_cache(maxsize=1)
+def _folds_to_cjk() -> frozenset[int]:
+    """Code points whose fold begins with a Chinese character (for `_orig_end`)."""
+    single, expanding = fold_tables()
+    return frozenset(cp for cp, out in (single | expanding).items() if is_cjk(out[0]))
 
 
 def utf8_pieces(f, size: int = 1 << 22):
@@ -498,6 +531,12 @@ def utf8_pieces(f, size: int = 1 << 22):
             yield data[:cut].decode("utf-8")
     if rest:
         yield rest.decode("utf-8")
+
+
+def content_hits(hits: list[Hit]) -> list[Hit]:
+    """The hits about what a text says: all but protected names. DUT 第九条 is about account names, so a post or
+    a draft may name the school (the name watch judges names); one rule for post screening and 先审后发."""
+    return [h for h in hits if h.category != Category.PROTECTED_NAME]
 
 
 def _outermost(hits: list[Hit]) -> list[Hit]:

@@ -25,6 +25,7 @@ rules for ad signals (phone numbers, WeChat and QQ ids, URLs, QR-code wording) r
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -361,6 +362,54 @@ def prepare(text: str, folder: tuple[re.Pattern, dict[int, str]]) -> Prepared:
         points.add(t_t[k] + (f - t_f[k]))
     starts = sorted(p for p in points if p <= len(prepared))
     return Prepared(text, prepared, starts, [outer.to_orig(inner.to_orig(p)) for p in starts])
+
+
+try:  # the same pass in C (setup.py builds it; optional, so an install without a compiler still works)
+    from mediagov.screening import _prepare
+except ImportError:  # pragma: no cover - depends on the build
+    _prepare = None
+
+# character classes of _prepare.c: of a folded character (NOISE … ALNUM), of a text character (EXPAND)
+_C_NOISE, _C_STRICT, _C_CJK, _C_ALNUM, _C_EXPAND = 1, 2, 4, 8, 16
+
+
+@lru_cache(maxsize=8)
+def _c_tables(extra: frozenset[int]) -> tuple[bytes, bytes]:
+    """(folds, classes) for `_prepare.prepare16`, from the same table and constants as `fold_re` and the
+    interference regexes: each BMP code point's one-for-one fold (0: itself) as uint16 in native byte order,
+    and its class flags."""
+    _pattern, table = fold_re(extra)
+    folds = array("H", bytes(2 * 0x10000))
+    classes = bytearray(0x10000)
+    for cp, out in table.items():
+        if len(out) == 1 and ord(out) < 0x10000:
+            folds[cp] = ord(out)
+        else:
+            classes[cp] |= _C_EXPAND
+    for ch in SYMBOL_NOISE:
+        classes[ord(ch)] |= _C_NOISE | _C_STRICT
+    for ch in SPACE_NOISE:
+        classes[ord(ch)] |= _C_NOISE
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):  # CJK
+        for cp in range(lo, hi + 1):
+            classes[cp] |= _C_CJK
+    for ch in "abcdefghijklmnopqrstuvwxyz0123456789":
+        classes[ord(ch)] |= _C_ALNUM
+    return folds.tobytes(), bytes(classes)
+
+
+def prepare16(text: str, extra: frozenset[int]) -> tuple[Prepared, bytes]:
+    """`prepare(text, fold_re(extra))` and its text in UTF-16-LE (what the screener's automaton reads): in
+    one C pass (`_prepare.c`) when the extension is built and the text allows it (every character in the BMP,
+    none that folds to more than one), else `prepare` and an encode. The tests hold the two to the same
+    result."""
+    if _prepare is not None:
+        got = _prepare.prepare16(text, *_c_tables(extra))
+        if got is not None:
+            prepared, data, t_starts, s_starts = got
+            return Prepared(text, prepared, t_starts, s_starts), data
+    prep = prepare(text, fold_re(extra))
+    return prep, prep.text.encode("utf-16-le")
 
 
 def _fold_expanding(parts: list[str], table: dict[int, str]) -> tuple[str, list[int], list[int]]:

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from mediagov.activity.models import Post
 
-from .matcher import Hit
-from .models import Category
+from .matcher import Hit, content_hits
 from .services import screen_text
 
 CHUNK = 500  # posts per task and per query
@@ -38,9 +37,9 @@ def post_text(post) -> str:
 
 
 def finding_hits(hits: list[Hit]) -> list[Hit]:
-    """The hits that raise a finding: lexicon terms. The ad signals (phone numbers, links) are for reviewing a
-    draft, official posts give them too; protected names (DUT 第九条) are about account names, not posts."""
-    return [h for h in hits if h.rule == "lexicon" and h.category != Category.PROTECTED_NAME]
+    """The hits that raise a finding: lexicon terms about the content (`content_hits`). The ad signals (phone
+    numbers, links) are for reviewing a draft, official posts give them too."""
+    return [h for h in content_hits(hits) if h.rule == "lexicon"]
 
 
 def posts_screen(post_ids) -> PostScreenResult:

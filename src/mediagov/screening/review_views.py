@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mediagov.core.audit import log_action
 from mediagov.core.errors import DomainError
 from mediagov.core.models import ActionLog
 from mediagov.core.views import institution_or_403, paginate
@@ -213,7 +214,8 @@ def review_detail(request, pk):
 @login_required
 def review_attachment(request, pk):
     """Download a stored attachment, to whoever may see its draft (removed ones too: 痕迹管理). Always as a
-    download, never shown inline, with the original name safely encoded."""
+    download, never shown inline, with the original name safely encoded; each download is in the draft's
+    audit log (who read which file, and when)."""
     attachment = get_object_or_404(ReviewAttachment.objects.visible_to(request.user), pk=pk)
     try:
         handle = attachment.file.open("rb")
@@ -227,6 +229,12 @@ def review_attachment(request, pk):
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment.name, safe='')}"
     )
     response["X-Content-Type-Options"] = "nosniff"
+    log_action(
+        attachment.review,
+        "review.attachment_downloaded",
+        data={"attachment": attachment.pk, "name": attachment.name},
+        request=request,
+    )
     return response
 
 

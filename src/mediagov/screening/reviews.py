@@ -28,12 +28,12 @@ from django.utils.safestring import SafeString, mark_safe
 from mediagov.core.audit import log_action
 from mediagov.core.errors import DomainError
 from mediagov.core.errors import PermissionDenied as DomainPermissionDenied
-from mediagov.core.scoping import holds_role_at
-from mediagov.org.models import INSTITUTION_WIDE_ROLES, Membership, Unit
+from mediagov.core.scoping import holds_role_at, membership_covers
+from mediagov.org.models import Membership, Unit
 
 from .attachments import attachment_text
+from .matcher import content_hits
 from .models import (
-    Category,
     ContentReview,
     DecisionKind,
     Lexicon,
@@ -104,11 +104,9 @@ def review_screen(institution, parts) -> dict:
     that field's text) and the lexicon version that matched; the lexicon versions screened against."""
     hits = []
     for field, label, text in parts:
-        for hit in screen_text(institution, text):
+        for hit in content_hits(screen_text(institution, text)):
             if field == "links" and hit.rule == "url":
                 continue  # the links are addresses by definition; their words are still screened
-            if hit.category == Category.PROTECTED_NAME:
-                continue  # DUT 第九条 is about account names: a post may name the school (as post screening)
             hits.append({"field": field, "field_label": label, **hit.as_dict()})
     return {
         "screened_at": timezone.localtime().isoformat(timespec="seconds"),
@@ -203,11 +201,10 @@ def level_holders(decision) -> list:
     memberships = Membership.objects.filter(
         institution_id=review.institution_id, role__in=decision.roles
     ).select_related("user", "unit")
+    unit = decision.unit if decision.unit_id else None
     users = {}
     for m in memberships:
-        wide = m.role in INSTITUTION_WIDE_ROLES
-        under = decision.unit_id and m.unit_id and decision.unit.path.startswith(m.unit.path)
-        if (wide or under) and m.user_id not in excluded:
+        if membership_covers(m, unit) and m.user_id not in excluded:
             users[m.user_id] = m.user
     return list(users.values())
 
