@@ -360,8 +360,20 @@ class Screener:
         return hits
 
     def _entry_fields(self, idx: int) -> tuple[str, str, bool, str]:
-        hit = self._hit(self.entries[idx], 0, 0, "")
-        fields = self._fields_of[idx] = (hit.article, hit.severity, hit.blocks, hit.category_label)
+        fields = self._fields_of[idx] = self._fields(self.entries[idx])
+        return fields
+
+    def _fields(self, entry: Entry) -> tuple[str, str, bool, str]:
+        """(article, severity, blocks, category label) of a hit of `entry`, computed once per kind of entry."""
+        key = (entry.category, entry.severity, entry.blocks)
+        fields = self._hit_fields.get(key)
+        if fields is None:
+            fields = self._hit_fields[key] = (
+                self.article(entry.category),
+                self.severity(entry.severity, entry.category),
+                self.blocks(entry.blocks, entry.category),
+                Category(entry.category).label,
+            )
         return fields
 
     def _ad_windows(self, text: str, prep, anchors: list[int]) -> list[Hit]:
@@ -430,16 +442,7 @@ class Screener:
         return hits
 
     def _hit(self, entry: Entry, start: int, end: int, original: str) -> Hit:
-        key = (entry.category, entry.severity, entry.blocks)
-        fields = self._hit_fields.get(key)
-        if fields is None:
-            fields = self._hit_fields[key] = (
-                self.article(entry.category),
-                self.severity(entry.severity, entry.category),
-                self.blocks(entry.blocks, entry.category),
-                Category(entry.category).label,
-            )
-        article, severity, blocks, label = fields
+        article, severity, blocks, label = self._fields(entry)
         return Hit(
             term=entry.term,
             category=entry.category,
