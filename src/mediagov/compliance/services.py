@@ -420,7 +420,7 @@ def finding_record_screening(post, hits, text: str) -> list[Finding]:
     account = MediaAccount.objects.select_related("institution", "direct_responsible").get(pk=post.account_id)
     institution = account.institution
     pack = institution.policy
-    categories = (pack.data.get("screening") or {}).get("categories") or {}
+    categories = pack.screening_categories
     first: dict[tuple[str, str], list] = {}
     for hit in hits:
         first.setdefault((hit.category, hit.term), []).append(hit)

@@ -177,6 +177,11 @@ class PolicyPack:
         return (self.data.get("screening") or {}).get("review") or DEFAULT_REVIEW
 
     @property
+    def screening_categories(self) -> dict[str, dict]:
+        """Each screening category's article, severity and whether it blocks (`screening.categories`)."""
+        return (self.data.get("screening") or {}).get("categories") or {}
+
+    @property
     def rescreen_days(self) -> int:
         """After a lexicon changes, the posts of the last N days are screened again (`screening.rescreen_days`)."""
         return (self.data.get("screening") or {}).get("rescreen_days") or DEFAULT_RESCREEN_DAYS

@@ -121,7 +121,7 @@ class Screener:
     def __init__(self, entries: list[Entry], pack, *, ad_patterns: bool = True):
         self.pack = pack
         self.ad_patterns = ad_patterns
-        categories = (pack.data.get("screening") or {}).get("categories") or {}
+        categories = pack.screening_categories
         self.categories: dict[str, dict] = categories
         self._hit_fields: dict[tuple, tuple] = {}
         self.entries: list[Entry] = []
