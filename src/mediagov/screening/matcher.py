@@ -141,7 +141,6 @@ class Screener:
                     self._allow_of.append([])
                 (self._owners if bucket == "own" else self._allow_of)[pid].append(idx)
         self._patterns = list(patterns)
-        self._fields_of: list[tuple | None] = [None] * len(self.entries)  # a hit's cited fields, per entry
         self._reference: daachorse.CharwiseDoubleArrayAhoCorasick | None = None
         self._fast_build()
 
@@ -242,10 +241,10 @@ class Screener:
 
     def _screen_chunk(self, whole: str, offset: int, stop: int) -> list[Hit]:
         text = whole[offset:stop] if offset or stop != len(whole) else whole
-        prep, data = prepare16(text, self._fold_extra)
-        t = prep.text
         if self._fast is None:
             return []
+        prep, data = prepare16(text, self._fold_extra)
+        t = prep.text
         if len(data) != 2 * len(t):  # characters beyond the BMP: code units are not characters
             return self._shift(self._screen_reference(text), offset)
         lex: list[tuple[int, int, int]] = []
@@ -333,35 +332,12 @@ class Screener:
             for idx in self._allow_of[pid]:
                 allowed.setdefault(idx, []).append((start, end))
         hits = []
-        entries, fields_of = self.entries, self._fields_of
         for start, end, pid in spans:
             for idx in self._owners[pid]:
                 if allowed and any(a <= start and end <= b for a, b in allowed.get(idx, ())):
                     continue
-                e = entries[idx]
-                article, severity, blocks, label = fields_of[idx] or self._entry_fields(idx)
-                hits.append(
-                    Hit(  # positionally: one per match
-                        e.term,
-                        e.category,
-                        article,
-                        severity,
-                        blocks,
-                        start,
-                        end,
-                        text[start:end],
-                        e.lexicon,
-                        e.version,
-                        e.correction,
-                        "lexicon",
-                        label,
-                    )
-                )
+                hits.append(self._hit(self.entries[idx], start, end, text))
         return hits
-
-    def _entry_fields(self, idx: int) -> tuple[str, str, bool, str]:
-        fields = self._fields_of[idx] = self._fields(self.entries[idx])
-        return fields
 
     def _fields(self, entry: Entry) -> tuple[str, str, bool, str]:
         """(article, severity, blocks, category label) of a hit of `entry`, computed once per kind of entry."""
@@ -443,19 +419,20 @@ class Screener:
 
     def _hit(self, entry: Entry, start: int, end: int, original: str) -> Hit:
         article, severity, blocks, label = self._fields(entry)
-        return Hit(
-            term=entry.term,
-            category=entry.category,
-            article=article,
-            severity=severity,
-            blocks=blocks,
-            start=start,
-            end=end,
-            text=original[start:end],
-            lexicon=entry.lexicon,
-            version=entry.version,
-            correction=entry.correction,
-            category_label=label,
+        return Hit(  # positionally: the fast path makes one per match
+            entry.term,
+            entry.category,
+            article,
+            severity,
+            blocks,
+            start,
+            end,
+            original[start:end],
+            entry.lexicon,
+            entry.version,
+            entry.correction,
+            "lexicon",
+            label,
         )
 
     def _pattern_hits(self, norm: Normalized) -> list[Hit]:

@@ -33,7 +33,8 @@ from itertools import accumulate
 
 MAX_INTERFERENCE = 3  # interference characters skipped in a row; a longer run separates the characters
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+CJK = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in CJK_RANGES)
 # Noise inserted between characters. Never sentence punctuation, commas, quotes or brackets.
 SYMBOL_NOISE = (
     "*_|~`^#&+=\\\\/\u00b7\u2022\u2027\u30fb\u2605\u2606\u2665\u2661\u25c6\u25c7\u25cb\u25cf\u25a1\u25a0"
@@ -55,11 +56,7 @@ def _t2s_chars() -> dict[str, str]:
     """Traditional → simplified, character by character (one OpenCC call over every CJK character)."""
     import opencc
 
-    chars = [
-        chr(cp)
-        for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-        for cp in range(lo, hi + 1)
-    ]
+    chars = [chr(cp) for lo, hi in CJK_RANGES for cp in range(lo, hi + 1)]
     converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):  # a phrase rule crossed a line: fall back to one call per character
         converter = opencc.OpenCC("t2s")
@@ -390,7 +387,7 @@ def _c_tables(extra: frozenset[int]) -> tuple[bytes, bytes]:
         classes[ord(ch)] |= _C_NOISE | _C_STRICT
     for ch in SPACE_NOISE:
         classes[ord(ch)] |= _C_NOISE
-    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):  # CJK
+    for lo, hi in CJK_RANGES:
         for cp in range(lo, hi + 1):
             classes[cp] |= _C_CJK
     for ch in "abcdefghijklmnopqrstuvwxyz0123456789":
