@@ -173,7 +173,9 @@ def test_progress_on_stderr(w, tmp_path, capsys, monkeypatch):
     assert lines and all(line.startswith("导入进度：") for line in lines)
     percents = [int(line[5:8]) for line in lines]
     assert percents == sorted(set(percents)) and percents[-1] == 100 and len(percents) > 3
-    assert "已读取 100 行" in lines[-1]
+    assert "已读取 100 行" in lines[-1] and lines[-1].endswith("，正在写入数据库…")
     assert "新增 100 条，已存在 0 条" in captured.out
+    call_command("import_data", "posts", str(path), "--institution", "dut", "--dry-run")
+    assert capsys.readouterr().err.splitlines()[-1].endswith("，正在核对已有记录…")
     call_command("import_data", "posts", str(path), "--institution", "dut", "--no-progress")
     assert capsys.readouterr().err == ""

@@ -106,6 +106,9 @@ def test_progress_is_polled_while_running(client, w):
     assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page and "42%" in page
     fragment = client.get(url, HTTP_HX_REQUEST="true")
     assert "已读取 1234 行，共 2 行" in fragment.content.decode() and "HX-Refresh" not in fragment
+    services._progress_write(run.pk, services.PROGRESS_READ_SHARE, 2)
+    writing = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "已读取并检查全部 2 行，正在写入数据库" in writing and "共 2 行" not in writing
     services.import_run_execute(run_id=run.pk)
     over = client.get(url, HTTP_HX_REQUEST="true")
     assert over["HX-Refresh"] == "true" and "hx-get" not in over.content.decode()

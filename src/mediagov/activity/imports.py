@@ -19,9 +19,7 @@ temporary staging table of the same transaction (COPY on PostgreSQL, executemany
 rows (bench/import.py). A dry run (the preview) fills the same staging table and only counts.
 """
 
-import queue
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -51,7 +49,7 @@ from mediagov.registry.platforms import (
 from .models import Post, PostSource, post_fingerprint
 
 POSTS_MAX_ROWS = 1_000_000
-STAGE_CHUNK = 5000  # checked rows per COPY / INSERT into the staging table, and per progress report
+STAGE_CHUNK = 5000  # checked rows per COPY (INSERT on SQLite) into the staging table, and per progress report
 MAX_ERRORS = 1000  # row errors kept and reported; the rest are counted
 NO_TITLE = "（无标题）"  # an export row without a title (a Weibo picture post, an untitled Douyin work)
 SUMMARY_MAX = 100  # characters of a Weibo post's first line used as its title
@@ -627,22 +625,17 @@ def _summary(text: str) -> str:
 STAGE = "post_import_stage"
 _STAGE_COLUMNS = "row_no, account_id, published_at, title, url, text, fingerprint"
 _POST_COLUMNS = "account_id, published_at, title, url, text, source, fingerprint, imported_at"
-WRITE_AHEAD = 4  # chunks the reader may be ahead of the database (PostgreSQL)
 
 
 class _Writer:
     """Writes the checked rows, chunk by chunk, in the caller's transaction.
 
-    - A dry run appends every chunk to a temporary staging table; `existing()` then counts, in one query,
-      the staged posts the database has already.
-    - An import inserts each chunk with `… ON CONFLICT (account_id, fingerprint) DO NOTHING` and adds up
-      what was inserted. On PostgreSQL the chunk is COPYed into the staging table and moved with one
-      `INSERT … SELECT`; on SQLite it is inserted directly.
-
-    On PostgreSQL the database work runs on a second thread over the same connection (psycopg connections
-    are thread-safe), so that the server inserts one chunk while this process reads and checks the next:
-    on two cores the import then takes about as long as the slower of the two, not their sum. The caller
-    must not use the connection between `start()` and `close()`.
+    Every chunk is appended to a temporary staging table (on PostgreSQL by one COPY a chunk, on SQLite by
+    INSERT). `close()` then, for an import, moves the whole stage into the posts table with one
+    `INSERT … SELECT … ORDER BY account_id, published_at ON CONFLICT (account_id, fingerprint) DO NOTHING` and
+    counts what was inserted; for a dry run `existing()` counts, in one query, the staged posts the database
+    has already. In one sorted insert each account's index pages are written once, where an insert per chunk
+    walks all of them every chunk (docs/performance.md). Between chunks the connection is free.
     """
 
     def __init__(self, *, dry_run: bool, source: str):
@@ -650,9 +643,6 @@ class _Writer:
         self.source = source
         self.postgres = connection.vendor == "postgresql"
         self.created = 0
-        self._error: BaseException | None = None
-        self._queue: queue.Queue | None = None
-        self._thread: threading.Thread | None = None
 
     def start(self) -> "_Writer":
         with connection.cursor() as cur:
@@ -662,92 +652,46 @@ class _Writer:
                 f"CREATE TEMPORARY TABLE {STAGE} (row_no integer, account_id bigint, published_at {stamp}, "
                 "title text, url text, text text, fingerprint text)"
             )
-        if self.postgres:
-            connection.ensure_connection()
-            self._queue = queue.Queue(maxsize=WRITE_AHEAD)
-            self._thread = threading.Thread(
-                target=self._run, args=(connection.connection,), name="post-import-writer", daemon=True
-            )
-            self._thread.start()
         return self
 
     def add(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        if self._queue is None:
+        if not self.postgres:
             self._write_sqlite(rows)
             return
-        if self._error is not None:
-            raise self._error
-        while self._thread.is_alive():
-            try:
-                self._queue.put(rows, timeout=1)
-                return
-            except queue.Full:
-                continue
-        raise self._error or RuntimeError("post import writer stopped")
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cur,
+            cur.copy(f"COPY {STAGE} ({_STAGE_COLUMNS}) FROM STDIN") as copy,
+        ):
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
 
     def close(self) -> None:
-        """Wait for the database to catch up; re-raises what went wrong there."""
-        if self._thread is not None:
-            if self._thread.is_alive():
-                self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            raise self._error
+        """For an import, move the stage into the posts table."""
+        if not self.dry_run:
+            self._insert_staged()
 
-    def abandon(self) -> None:
-        """Stop after an error in the caller: drop the pending chunks, wait for the thread, raise nothing."""
-        if self._thread is not None:
-            while True:
-                try:
-                    self._queue.get_nowait()
-                except queue.Empty:
-                    break
-            if self._thread.is_alive():
-                self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-
-    def _run(self, raw) -> None:
-        post = Post._meta.db_table
-        insert = (
-            f"INSERT INTO {post} ({_POST_COLUMNS}) SELECT account_id, published_at, title, url, text, "
-            f"%s, fingerprint, %s FROM {STAGE} ORDER BY account_id, published_at "
-            "ON CONFLICT (account_id, fingerprint) DO NOTHING"
-        )  # in index order: each chunk touches each account's index pages once (docs/performance.md)
-        now = timezone.now()
-        try:
-            with raw.cursor() as cur:
-                while (rows := self._queue.get()) is not None:
-                    if not self.dry_run:
-                        cur.execute(f"TRUNCATE {STAGE}")
-                    with cur.copy(f"COPY {STAGE} ({_STAGE_COLUMNS}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                    if not self.dry_run:
-                        cur.execute(insert, [self.source, now])
-                        self.created += cur.rowcount
-        except BaseException as exc:  # handed to the reading thread by add() / close()
-            self._error = exc
+    def _insert_staged(self) -> None:
+        """Move the stage into the posts table in index order; new posts only."""
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {Post._meta.db_table} ({_POST_COLUMNS}) SELECT account_id, published_at, title, "
+                f"url, text, %s, fingerprint, %s FROM {STAGE} WHERE true ORDER BY account_id, published_at "
+                "ON CONFLICT (account_id, fingerprint) DO NOTHING",  # WHERE: SQLite's ON-CONFLICT parse rule
+                [self.source, connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            self.created += cur.rowcount
 
     def _write_sqlite(self, rows: list[tuple]) -> None:
         adapt = connection.ops.adapt_datetimefield_value
         with connection.cursor() as cur:
-            if self.dry_run:
-                cur.executemany(
-                    f"INSERT INTO {STAGE} ({_STAGE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    [(r[0], r[1], adapt(r[2]), r[3], r[4], r[5], r[6]) for r in rows],
-                )
-                return
-            now = adapt(timezone.now())
             cur.executemany(
-                f"INSERT INTO {Post._meta.db_table} ({_POST_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (account_id, fingerprint) DO NOTHING",
-                [(r[1], adapt(r[2]), r[3], r[4], r[5], self.source, r[6], now) for r in rows],
+                f"INSERT INTO {STAGE} ({_STAGE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(r[0], r[1], adapt(r[2]), r[3], r[4], r[5], r[6]) for r in rows],
             )
-            self.created += cur.rowcount
 
     def existing(self) -> int:
         """How many staged posts (a dry run's) are in the database already."""
@@ -817,31 +761,27 @@ def post_import(
                 list(Institution.objects.select_for_update().filter(pk=institution.pk).values_list("pk"))
             started = timezone.now()  # the posts written now are imported at or after this
             writer = _Writer(dry_run=dry_run, source=layout.source).start()
-            try:
-                chunk: list[tuple] = []
-                for row in table.rows:
-                    result.rows += 1
-                    checked = checker.check(row)
-                    if checked is not None:
-                        key = int(checked[6], 16)
-                        if key in seen:
-                            result.duplicates += 1
-                        else:
-                            seen.add(key)
-                            if dry_run or not errors.count:  # after an error only checking goes on
-                                chunk.append(checked)
-                    if result.rows % STAGE_CHUNK == 0:
-                        writer.add(chunk)
-                        chunk = []
-                        if progress:
-                            progress(result.rows, fraction())
-                writer.add(chunk)
-                writer.close()
-            except BaseException:
-                writer.abandon()
-                raise
-            if progress:
+            chunk: list[tuple] = []
+            for row in table.rows:
+                result.rows += 1
+                checked = checker.check(row)
+                if checked is not None:
+                    key = int(checked[6], 16)
+                    if key in seen:
+                        result.duplicates += 1
+                    else:
+                        seen.add(key)
+                        if dry_run or not errors.count:  # after an error only checking goes on
+                            chunk.append(checked)
+                if result.rows % STAGE_CHUNK == 0:
+                    writer.add(chunk)
+                    chunk = []
+                    if progress:
+                        progress(result.rows, fraction())
+            writer.add(chunk)
+            if progress:  # every row is read: what remains is the database's (the insert, the commit)
                 progress(result.rows, fraction())
+            writer.close()
             distinct = len(seen)
             seen.clear()
             result.error_rows = errors.rows

@@ -174,17 +174,22 @@ class PolicyPack:
     # --- content review before publishing (先审后发, 三审三校): `screening.review`
     @property
     def review(self) -> dict:
-        return (self.data.get("screening") or {}).get("review") or DEFAULT_REVIEW
+        return self._screening.get("review") or DEFAULT_REVIEW
 
     @property
     def screening_categories(self) -> dict[str, dict]:
         """Each screening category's article, severity and whether it blocks (`screening.categories`)."""
-        return (self.data.get("screening") or {}).get("categories") or {}
+        return self._screening.get("categories") or {}
 
     @property
     def rescreen_days(self) -> int:
         """After a lexicon changes, the posts of the last N days are screened again (`screening.rescreen_days`)."""
-        return (self.data.get("screening") or {}).get("rescreen_days") or DEFAULT_RESCREEN_DAYS
+        return self._screening.get("rescreen_days") or DEFAULT_RESCREEN_DAYS
+
+    @property
+    def _screening(self) -> dict:
+        """The pack's `screening` section, empty when it has none."""
+        return self.data.get("screening") or {}
 
     def is_school_level(self, account) -> bool:
         """Whether `account` is a school-level account: its responsible unit is (under) a listed unit."""

@@ -91,7 +91,8 @@ class Command(BaseCommand):
         from mediagov.activity.imports import find_account, post_import
 
         dry_run = options.get("dry_run", False)
-        progress = None if options.get("no_progress") else _Progress(self.stderr)
+        after = "核对已有记录" if dry_run else "写入数据库"  # what the last stretch, after reading, does
+        progress = None if options.get("no_progress") else _Progress(self.stderr, after=after)
         try:
             account = find_account(institution, options["account"]) if options.get("account") else None
             result = post_import(
@@ -128,10 +129,13 @@ class Command(BaseCommand):
 
 class _Progress:
     """Progress on stderr: one line redrawn in place on a terminal, else a line at every 10%. Files read in
-    one go (fewer rows than one chunk of the import) show none, so a small file's errors stand alone."""
+    one go (fewer rows than one chunk of the import) show none, so a small file's errors stand alone. At 100%
+    the line says what the database is doing after the reading (`after`): a large import spends about 40% of
+    its time there."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, *, after: str = ""):
         self.stream = stream
+        self.after = after
         self.tty = stream.isatty()
         self.shown = -1
         self.started = time.monotonic()
@@ -147,6 +151,8 @@ class _Progress:
             return
         self.shown = step
         line = f"导入进度：{step:3d}%（已读取 {rows:,} 行，{time.monotonic() - self.started:.0f} 秒）"
+        if step == 100 and self.after:
+            line += f"，正在{self.after}…"
         if self.tty:
             self.stream.write("\r" + line, ending="")
             self.stream.flush()
