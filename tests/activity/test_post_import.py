@@ -104,6 +104,14 @@ def test_parse_published_at(text, expected):
     assert parse_published_at(text) == expected
 
 
+def test_a_time_without_offset_takes_the_zone_s_offset_of_that_day():
+    """Asia/Shanghai kept summer time from 1986 to 1991: 08:00 on 1988-07-01 was UTC+9."""
+    moment = parse_published_at("1988-07-01 08:00")
+    assert moment == datetime(1988, 6, 30, 23, 0, tzinfo=UTC)
+    assert str(moment.tzinfo) == "Asia/Shanghai" and moment.utcoffset().total_seconds() == 9 * 3600
+    assert parse_published_at("1988-12-01 08:00").utcoffset().total_seconds() == 8 * 3600
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
