@@ -244,6 +244,18 @@ def raw_copy(path: str) -> float:
     return time.perf_counter() - t
 
 
+def _posts_like(cur, table: str, *, foreign_key: bool) -> None:
+    """(Re)create `table` like activity_post: its columns, indexes and unique constraint; with `foreign_key`,
+    its deferred foreign key to the account too (LIKE does not copy foreign keys)."""
+    cur.execute(f"DROP TABLE IF EXISTS {table}")
+    cur.execute(f"CREATE TABLE {table} (LIKE activity_post INCLUDING ALL)")
+    if foreign_key:
+        cur.execute(
+            f"ALTER TABLE {table} ADD FOREIGN KEY (account_id) REFERENCES registry_mediaaccount (id) "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )
+
+
 def floor(path: str) -> float:
     """What our write path costs the database alone: the raw COPY, then one `INSERT … SELECT … ORDER BY
     account_id, published_at ON CONFLICT DO NOTHING` of them into a table like activity_post (the same indexes,
@@ -253,12 +265,7 @@ def floor(path: str) -> float:
 
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bench_floor_post")
-        cur.execute("CREATE TABLE bench_floor_post (LIKE activity_post INCLUDING ALL)")
-        cur.execute(
-            "ALTER TABLE bench_floor_post ADD FOREIGN KEY (account_id) REFERENCES registry_mediaaccount (id) "
-            "DEFERRABLE INITIALLY DEFERRED"
-        )
+        _posts_like(cur, "bench_floor_post", foreign_key=True)
         cur.execute(
             "CREATE TEMP TABLE raw_floor (platform text, account text, published_at timestamptz, title text, "
             "url text, text text) ON COMMIT DROP"
@@ -308,31 +315,26 @@ def index_floor(rows_path: str, *, foreign_key: bool) -> float:
     no sorting, no conflict handling. Seconds; the table is dropped after."""
     from django.db import connection, transaction
 
+    from mediagov.activity.imports import _POST_COLUMNS
+
     with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bench_index_floor")
-        cur.execute("CREATE TABLE bench_index_floor (LIKE activity_post INCLUDING ALL)")
-        if foreign_key:
-            cur.execute(
-                "ALTER TABLE bench_index_floor ADD FOREIGN KEY (account_id) REFERENCES registry_mediaaccount (id) "
-                "DEFERRABLE INITIALLY DEFERRED"
-            )
+        _posts_like(cur, "bench_index_floor", foreign_key=foreign_key)
     t = time.perf_counter()
     with transaction.atomic():
-        _copy_file(f"COPY bench_index_floor ({_STORED}) FROM STDIN", rows_path)
+        _copy_file(f"COPY bench_index_floor ({_POST_COLUMNS}) FROM STDIN", rows_path)
     elapsed = time.perf_counter() - t
     with connection.cursor() as cur:
         cur.execute("DROP TABLE bench_index_floor")
     return elapsed
 
 
-_STORED = "account_id, published_at, title, url, text, source, fingerprint, imported_at"
-
-
 def _stored_rows(path: str) -> None:
     """Write the imported posts, in index order, to `path` (COPY text format) for `index_floor`."""
     from django.db import connection
 
-    sql = f"COPY (SELECT {_STORED} FROM activity_post ORDER BY account_id, published_at) TO STDOUT"
+    from mediagov.activity.imports import _POST_COLUMNS
+
+    sql = f"COPY (SELECT {_POST_COLUMNS} FROM activity_post ORDER BY account_id, published_at) TO STDOUT"
     with connection.connection.cursor() as c, c.copy(sql) as copy, open(path, "wb") as f:
         for chunk in copy:
             f.write(chunk)

@@ -671,12 +671,9 @@ class _Writer:
                 write_row(row)
 
     def close(self) -> None:
-        """For an import, move the stage into the posts table."""
-        if not self.dry_run:
-            self._insert_staged()
-
-    def _insert_staged(self) -> None:
-        """Move the stage into the posts table in index order; new posts only."""
+        """For an import, move the stage into the posts table in index order; new posts only."""
+        if self.dry_run:
+            return
         with connection.cursor() as cur:
             cur.execute(
                 f"INSERT INTO {Post._meta.db_table} ({_POST_COLUMNS}) SELECT account_id, published_at, title, "
@@ -684,7 +681,7 @@ class _Writer:
                 "ON CONFLICT (account_id, fingerprint) DO NOTHING",  # WHERE: SQLite's ON-CONFLICT parse rule
                 [self.source, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
-            self.created += cur.rowcount
+            self.created = cur.rowcount
 
     def _write_sqlite(self, rows: list[tuple]) -> None:
         adapt = connection.ops.adapt_datetimefield_value
